@@ -54,6 +54,9 @@ public sealed partial class SqliteBackend : IBackend
     /// <summary>The database file.</summary>
     public string Path => _options.Path;
 
+    /// <summary>Transactions committed since open (for tests of group commit).</summary>
+    internal long Commits => _writer.Commits;
+
     private static SqliteBackend Open(SqliteBackendOptions options)
     {
         var path = options.Path;
