@@ -198,6 +198,12 @@ public sealed partial class SqliteBackend : IBackend
                 {
                     await Task.Yield();
                 }
+
+                while (!cancellationToken.IsCancellationRequested &&
+                       await _writer.SubmitAsync(WriteRequest.Maintenance(WriteKind.Vacuum)).ConfigureAwait(false) > 0)
+                {
+                    await Task.Yield();
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -112,8 +112,10 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
             _commands.Commit.ExecuteNonQuery();
             Interlocked.Increment(ref _commits);
         }
-        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        catch (Exception e)
         {
+            // Any failure here (I/O error, disk full, a broken invariant) fails the whole batch and nothing of it
+            // is applied: the index, revision counter and watchers only ever see committed transactions.
             TryRollback();
             _compactCursor = cursor;
             var failure = new StorageException(StorageErrorCode.Unavailable, $"the SQLite commit failed: {e.Message}",
@@ -142,6 +144,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
                 WriteKind.Compact => Compact(request.Expected),
                 WriteKind.CompactStep => CompactStep(),
                 WriteKind.SweepExpired => SweepExpired(),
+                WriteKind.Vacuum => Vacuum(),
                 _ => throw new InvalidOperationException($"unknown write kind {request.Kind}"),
             };
         }

@@ -129,7 +129,7 @@ public abstract partial class BackendContractTests
     }
 
     [Fact]
-    public async Task Watch_at_the_compacted_revision_itself_still_works_with_previous_values()
+    public async Task Watch_at_the_compacted_revision_itself_still_works()
     {
         var r1 = await Backend.CreateAsync(K("a"), Bytes("one"));
         var r2 = await Backend.UpdateAsync(K("a"), Bytes("two"), r1);
@@ -139,7 +139,10 @@ public abstract partial class BackendContractTests
         var change = await watch.NextAsync();
 
         Assert.Equal(r2, change.Revision);
-        Assert.Equal("one", Text(change.Previous!.Value));
+        Assert.Equal("two", Text(change.Current.Value));
+        // etcd omits a previous value it can no longer read (below the compacted revision); the embedded
+        // backends keep it. Either way it must not be wrong.
+        Assert.True(change.Previous is null || Text(change.Previous.Value) == "one");
     }
 
     [Fact]

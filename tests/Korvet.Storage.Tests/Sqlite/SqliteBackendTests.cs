@@ -38,6 +38,22 @@ public sealed class SqliteBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_database_is_in_WAL_mode_with_incremental_auto_vacuum_and_a_unique_name_prev_index()
+    {
+        await using var backend = await _directory.OpenAsync();
+        var r1 = await backend.CreateAsync("/s/a", Bytes("1"));
+        await backend.UpdateAsync("/s/a", Bytes("2"), r1);
+
+        Assert.Equal(2, _directory.Scalar("PRAGMA auto_vacuum"));
+        Assert.Equal(1, _directory.Scalar("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"));
+        Assert.Equal(1, _directory.Scalar("SELECT count(*) FROM pragma_index_list('log') WHERE name = 'log_name_prev' AND \"unique\" = 1"));
+        // The database itself refuses a second successor of the same row, whatever the writer decided.
+        var error = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => _directory.Scalar(
+            $"INSERT INTO log VALUES (1000, CAST('/s/a' AS BLOB), 0, 0, {r1}, {r1}, 0, x'01') RETURNING id"));
+        Assert.Equal(19, error.SqliteErrorCode);
+    }
+
+    [Fact]
     public async Task A_refused_write_in_a_batch_does_not_fail_the_others()
     {
         await using var backend = await _directory.OpenAsync();
