@@ -37,6 +37,7 @@ public sealed partial class SqliteBackend : IBackend
         _writer = new SqliteWriter(writeConnection, options, _hub);
         _reads = new SqliteReadPool(options);
         _compactor = Task.Run(() => CompactLoopAsync(_stopping.Token));
+        _compactSignal.Release(); // finish a compaction that the previous process left half done
         var sweep = options.EffectiveTtlSweepInterval;
         _sweeper = new Timer(_ => SweepExpired(), null, sweep, sweep);
     }

@@ -39,7 +39,7 @@ internal static class SqliteSchema
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = false,
-            DefaultTimeout = 5,
+            DefaultTimeout = 2, // seconds Microsoft.Data.Sqlite keeps retrying SQLITE_BUSY on top of busy_timeout
         };
         var connection = new SqliteConnection(builder.ToString());
         connection.Open();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Korvet.Storage.Sqlite;
 
 namespace Korvet.Storage.Tests.Sqlite;
 
@@ -122,6 +123,37 @@ public sealed class SqliteBackendTests : IDisposable
             }
 
             Assert.Null(await backend.GetAsync("/r/ttl"));
+        }
+    }
+
+    [Fact]
+    public async Task Compaction_left_unfinished_by_a_closed_backend_is_finished_after_reopening()
+    {
+        long current;
+        await using (var backend = await SqliteBackend.OpenAsync(_directory.Options() with { CompactBatchSize = 1 }))
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var r = await backend.CreateAsync($"/u/{i}", Bytes("1"));
+                await backend.UpdateAsync($"/u/{i}", Bytes("2"), r);
+            }
+
+            current = await backend.CurrentRevisionAsync();
+            await backend.CompactAsync(current);
+        }
+
+        await using (var backend = await _directory.OpenAsync())
+        {
+            var deadline = Stopwatch.StartNew();
+            // 200 newest rows, plus the row the change AT the compacted revision superseded (its previous value).
+            while (_directory.Scalar("SELECT count(*) FROM log") > 201 && deadline.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.Equal(201, _directory.Scalar("SELECT count(*) FROM log"));
+            Assert.Equal(current, await backend.CompactedRevisionAsync());
+            Assert.Equal(200, (await backend.ListAsync("/u/", new ListOptions(current))).Items.Count);
         }
     }
 
