@@ -37,6 +37,7 @@ public sealed partial class SqliteBackend : IBackend
         _writer = new SqliteWriter(writeConnection, options, _hub);
         _reads = new SqliteReadPool(options);
         _compactor = Task.Run(() => CompactLoopAsync(_stopping.Token));
+        _compactSignal.Release(); // finish a compaction that the previous process left half done
         var sweep = options.EffectiveTtlSweepInterval;
         _sweeper = new Timer(_ => SweepExpired(), null, sweep, sweep);
     }
@@ -53,6 +54,9 @@ public sealed partial class SqliteBackend : IBackend
 
     /// <summary>The database file.</summary>
     public string Path => _options.Path;
+
+    /// <summary>Transactions committed since open (for tests of group commit).</summary>
+    internal long Commits => _writer.Commits;
 
     private static SqliteBackend Open(SqliteBackendOptions options)
     {
@@ -192,6 +196,12 @@ public sealed partial class SqliteBackend : IBackend
                 // Each step is queued behind the writes already waiting, so writers interleave with compaction.
                 while (!cancellationToken.IsCancellationRequested &&
                        await _writer.SubmitAsync(WriteRequest.Maintenance(WriteKind.CompactStep)).ConfigureAwait(false) > 0)
+                {
+                    await Task.Yield();
+                }
+
+                while (!cancellationToken.IsCancellationRequested &&
+                       await _writer.SubmitAsync(WriteRequest.Maintenance(WriteKind.Vacuum)).ConfigureAwait(false) > 0)
                 {
                     await Task.Yield();
                 }

@@ -26,7 +26,7 @@ internal static class SqliteSchema
             value BLOB NOT NULL
         );
         CREATE UNIQUE INDEX log_name_prev ON log (name, prev_revision);
-        CREATE INDEX log_name_id ON log (name, id);
+        CREATE INDEX log_name_id ON log (name, id, deleted);
         CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
         INSERT INTO meta (key, value) VALUES ('compact_revision', 0), ('compact_cursor', 0);
         """;
@@ -39,7 +39,7 @@ internal static class SqliteSchema
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = false,
-            DefaultTimeout = 5,
+            DefaultTimeout = 2, // seconds Microsoft.Data.Sqlite keeps retrying SQLITE_BUSY on top of busy_timeout
         };
         var connection = new SqliteConnection(builder.ToString());
         connection.Open();
@@ -48,7 +48,7 @@ internal static class SqliteSchema
             PRAGMA cache_size = -16384;
             PRAGMA mmap_size = 268435456;
             PRAGMA temp_store = MEMORY;
-            {(readOnly ? "PRAGMA query_only = 1;" : $"PRAGMA synchronous = {(fsyncEveryCommit ? "FULL" : "NORMAL")};")}
+            {(readOnly ? "PRAGMA query_only = 1;" : $"PRAGMA synchronous = {(fsyncEveryCommit ? "FULL" : "NORMAL")}; PRAGMA journal_size_limit = 67108864;")}
             """);
         return connection;
     }
@@ -62,10 +62,8 @@ internal static class SqliteSchema
         {
             Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL");
             Execute(connection, "PRAGMA journal_mode = WAL");
-            using var transaction = connection.BeginTransaction();
-            Execute(connection, CreateTables);
-            Execute(connection, $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {Version};");
-            transaction.Commit();
+            Execute(connection, "BEGIN IMMEDIATE;\n" + CreateTables +
+                $"\nPRAGMA application_id = {ApplicationId};\nPRAGMA user_version = {Version};\nCOMMIT;");
             return;
         }
 

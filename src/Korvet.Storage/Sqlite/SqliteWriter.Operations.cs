@@ -115,6 +115,20 @@ internal sealed partial class SqliteWriter
         return _compactCursor >= target - 1 ? 0 : 1;
     }
 
+    /// <summary>Freed pages are reused by later writes anyway; this also shrinks the file after a large
+    /// compaction, a few pages per step. Returns 1 while many free pages remain.</summary>
+    private long Vacuum()
+    {
+        const int PagesPerStep = 256;
+        if (SqliteSchema.Scalar(_connection, "PRAGMA freelist_count") <= PagesPerStep)
+        {
+            return 0;
+        }
+
+        SqliteSchema.Execute(_connection, $"PRAGMA incremental_vacuum({PagesPerStep})");
+        return 1;
+    }
+
     private long SweepExpired()
     {
         var now = NowMs;

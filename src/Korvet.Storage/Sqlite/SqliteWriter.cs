@@ -36,6 +36,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     private long _next;
     private long _pendingCompacted;
     private int _expiringCount;
+    private long _commits;
 
     public SqliteWriter(SqliteConnection connection, SqliteBackendOptions options, WatchHub hub)
     {
@@ -56,6 +57,9 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
 
     /// <summary>How many live keys carry a TTL (read racily by the sweeper timer).</summary>
     public int ExpiringCount => Volatile.Read(ref _expiringCount);
+
+    /// <summary>Transactions committed so far (group commit makes this much smaller than the writes).</summary>
+    public long Commits => Volatile.Read(ref _commits);
 
     public Task<long> SubmitAsync(WriteRequest request)
     {
@@ -106,9 +110,12 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
             }
 
             _commands.Commit.ExecuteNonQuery();
+            Interlocked.Increment(ref _commits);
         }
-        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        catch (Exception e)
         {
+            // Any failure here (I/O error, disk full, a broken invariant) fails the whole batch and nothing of it
+            // is applied: the index, revision counter and watchers only ever see committed transactions.
             TryRollback();
             _compactCursor = cursor;
             var failure = new StorageException(StorageErrorCode.Unavailable, $"the SQLite commit failed: {e.Message}",
@@ -137,6 +144,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
                 WriteKind.Compact => Compact(request.Expected),
                 WriteKind.CompactStep => CompactStep(),
                 WriteKind.SweepExpired => SweepExpired(),
+                WriteKind.Vacuum => Vacuum(),
                 _ => throw new InvalidOperationException($"unknown write kind {request.Kind}"),
             };
         }

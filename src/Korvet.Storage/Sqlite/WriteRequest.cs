@@ -11,6 +11,8 @@ internal enum WriteKind
     CompactStep,
     /// <summary>Delete keys whose TTL has passed.</summary>
     SweepExpired,
+    /// <summary>Return a few free pages to the file system (incremental vacuum).</summary>
+    Vacuum,
 }
 
 /// <summary>One queued write. The writer loop decides it inside a group transaction and completes it after the

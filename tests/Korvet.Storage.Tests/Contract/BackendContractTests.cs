@@ -258,6 +258,8 @@ public abstract partial class BackendContractTests : IAsyncLifetime
         Assert.Equal(r1, then.Revision);
         Assert.Equal([K("a")], then.Items.Select(i => i.Key));
         Assert.Equal("1", Text(then.Items[0].Value));
+        await ThrowsStorageAsync(StorageErrorCode.FutureRevision,
+            () => Backend.ListAsync(Prefix, new ListOptions(Revision: r1 + 1_000_000)));
     }
 
     [Fact]
