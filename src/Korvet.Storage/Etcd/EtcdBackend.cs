@@ -101,28 +101,6 @@ public sealed partial class EtcdBackend : IBackend
         return response.Count;
     }
 
-    public async Task CompactAsync(long revision, CancellationToken cancellationToken = default)
-    {
-        if (revision <= Volatile.Read(ref _knownCompactedRevision))
-        {
-            return;
-        }
-
-        try
-        {
-            var request = new CompactionRequest { Revision = revision };
-            var response = await ReadAsync(EtcdMethod.Compact, request, CompactionResponse.Parser, cancellationToken).ConfigureAwait(false);
-            Observe(response.Header);
-        }
-        catch (StorageException e) when (e.Code == StorageErrorCode.Compacted)
-        {
-            // Already compacted at or beyond this revision: a no-op by contract.
-            return;
-        }
-
-        RaiseTo(ref _knownCompactedRevision, revision);
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (_stopping.IsCancellationRequested)
