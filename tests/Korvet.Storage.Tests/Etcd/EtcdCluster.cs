@@ -106,3 +106,15 @@ public sealed class EtcdFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that needs the real etcd binary; skipped with a clear reason when it is absent.</summary>
+public sealed class EtcdTheoryAttribute : TheoryAttribute
+{
+    public EtcdTheoryAttribute()
+    {
+        if (!EtcdMember.Available)
+        {
+            Skip = EtcdMember.SkipReason;
+        }
+    }
+}
