@@ -141,4 +141,25 @@ public sealed class EtcdWatchTests(EtcdSingleMemberFixture fixture) : IAsyncLife
         Assert.Same(consumed, finished);
         Assert.Equal(0, await consumed);
     }
+
+    [EtcdFact]
+    public async Task ManyConcurrentWatchersEachSeeEveryEvent()
+    {
+        const int watchers = 300;
+        const int writes = 20;
+        var start = await _backend.CurrentRevisionAsync() + 1;
+        var consumers = Enumerable.Range(0, watchers)
+            .Select(_ => Task.Run(() => TakeAsync(_backend.WatchAsync(_prefix, start), writes)))
+            .ToArray();
+        var revisions = new List<long>();
+        for (var i = 0; i < writes; i++)
+        {
+            revisions.Add(await _backend.CreateAsync($"{_prefix}w{i}", V("x")));
+        }
+
+        foreach (var seen in await Task.WhenAll(consumers))
+        {
+            Assert.Equal(revisions, seen.Select(e => e.Revision));
+        }
+    }
 }
