@@ -170,7 +170,7 @@ public sealed partial class EtcdBackend
                 await _transport.CallAsync(EtcdMethod.LeaseRevoke, new LeaseRevokeRequest { ID = lease }, LeaseRevokeResponse.Parser,
                     RetryPolicy.Any, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is GrpcCallException or ObjectDisposedException or HttpRequestException)
+            catch (Exception)
             {
                 // The lease expires after its TTL anyway.
             }

@@ -108,9 +108,9 @@ public sealed partial class EtcdBackend : IBackend
             return;
         }
 
+        // _stopping is deliberately not disposed: in-flight calls may still read its token.
         await _stopping.CancelAsync().ConfigureAwait(false);
         _transport.Dispose();
-        _stopping.Dispose();
     }
 
     /// <summary>Runs an idempotent call with full failover and maps failures to typed errors.</summary>

@@ -219,14 +219,15 @@ internal sealed class EtcdTransport : IDisposable
     /// (gRPC errors already translated, and cancellation by the caller).</summary>
     internal static GrpcCallException? TranslateFailure(Exception e, CancellationToken callerToken) => e switch
     {
-        GrpcCallException => null,
+        // Already translated, or the transport was disposed with the backend: propagate unchanged.
+        GrpcCallException or ObjectDisposedException => null,
         OperationCanceledException when callerToken.IsCancellationRequested => null,
         OperationCanceledException => new GrpcCallException(GrpcStatusCode.DeadlineExceeded, "etcd request timed out", FailureKind.InDoubt, e),
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } =>
             new GrpcCallException(GrpcStatusCode.Unavailable, $"cannot connect to etcd: {e.Message}", FailureKind.NotSent, e),
         HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } =>
             new GrpcCallException(GrpcStatusCode.Unavailable, $"cannot connect to etcd: {e.Message}", FailureKind.NotSent, e),
-        HttpRequestException or IOException or ObjectDisposedException =>
+        HttpRequestException or IOException =>
             new GrpcCallException(GrpcStatusCode.Unavailable, $"connection to etcd failed: {e.Message}", FailureKind.InDoubt, e),
         _ => null,
     };
