@@ -21,7 +21,8 @@ public sealed record EtcdBackendOptions(IReadOnlyList<Uri> Endpoints)
     /// <summary>How long a member that failed is skipped (unless every member failed).</summary>
     public TimeSpan UnhealthyFor { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>HTTP/2 PING interval on idle connections, so that watch streams notice a dead member.</summary>
+    /// <summary>HTTP/2 PING interval while streams are open, so that watch streams notice a dead member. Keep it at
+    /// or above etcd's <c>--grpc-keepalive-min-time</c> (5 s by default) or etcd drops the connection.</summary>
     public TimeSpan KeepAlivePingDelay { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

@@ -26,7 +26,9 @@ internal sealed class EtcdTransport : IDisposable
             ConnectTimeout = options.ConnectTimeout,
             KeepAlivePingDelay = options.KeepAlivePingDelay,
             KeepAlivePingTimeout = options.RequestTimeout,
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            // Only while streams are open: etcd's gRPC server (keepalive enforcement, PermitWithoutStream=false)
+            // answers pings on idle connections with GOAWAY "too_many_pings".
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             UseProxy = false,
             UseCookies = false,
