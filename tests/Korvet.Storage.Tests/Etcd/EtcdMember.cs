@@ -72,6 +72,14 @@ internal sealed class EtcdMember : IDisposable
         }
     }
 
+    /// <summary>SIGSTOP (true) or SIGCONT (false) by PID: a hung member whose connections stay open.</summary>
+    public void Freeze(bool frozen)
+    {
+        var pid = Pid ?? throw new InvalidOperationException($"etcd {Name} is not running");
+        using var kill = Process.Start("/bin/kill", [frozen ? "-STOP" : "-CONT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit(5_000);
+    }
+
     /// <summary>Waits until the member answers /health with "true".</summary>
     public async Task WaitHealthyAsync(TimeSpan timeout)
     {
