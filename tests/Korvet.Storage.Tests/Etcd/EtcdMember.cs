@@ -10,7 +10,8 @@ namespace Korvet.Storage.Tests.Etcd;
 /// </summary>
 internal sealed class EtcdMember : IDisposable
 {
-    public const string Binary = "/usr/bin/etcd";
+    /// <summary>The etcd binary: <c>$KORVET_ETCD</c> when set, else Debian's <c>/usr/bin/etcd</c>.</summary>
+    public static readonly string Binary = Environment.GetEnvironmentVariable("KORVET_ETCD") is { Length: > 0 } path ? path : "/usr/bin/etcd";
     private readonly string _arguments;
     private Process? _process;
 
@@ -32,7 +33,8 @@ internal sealed class EtcdMember : IDisposable
     /// <summary>Whether the etcd binary is installed; tests skip with a clear message when it is not.</summary>
     public static bool Available => File.Exists(Binary);
 
-    public const string SkipReason = "etcd is not installed at " + Binary + " (apt-get install etcd-server); skipping real-etcd tests";
+    public static readonly string SkipReason =
+        $"etcd is not installed at {Binary} (apt-get install etcd-server, or set KORVET_ETCD); skipping real-etcd tests";
 
     public string Name { get; }
 
