@@ -36,7 +36,11 @@ internal sealed class GrpcDuplexCall : IAsyncDisposable
 
         if (GrpcHeaders.TryGetStatus(_response, out var status, out var message) && status != GrpcStatusCode.Ok)
         {
-            throw new GrpcCallException(status, message, FailureKind.NotSent);
+            // Refused before the stream started: another member may serve it if this one is merely unavailable.
+            var kind = status is GrpcStatusCode.Unavailable or GrpcStatusCode.DeadlineExceeded or GrpcStatusCode.ResourceExhausted
+                ? FailureKind.NotSent
+                : FailureKind.Final;
+            throw new GrpcCallException(status, message, kind);
         }
 
         _stream = await _response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
