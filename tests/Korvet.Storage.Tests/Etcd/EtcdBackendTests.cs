@@ -142,6 +142,17 @@ public sealed class EtcdBackendTests(EtcdSingleMemberFixture fixture) : IAsyncLi
     }
 
     [EtcdFact]
+    public async Task ValueAtTheLimitThatEtcdRefusesIsValueTooLargeAndNothingIsStored()
+    {
+        // etcd limits the whole request (1.5 MiB by default), so a value of exactly the limit plus key and framing
+        // is refused by etcd itself; the error must still be the typed one.
+        var before = await _backend.CurrentRevisionAsync();
+        var e = await Assert.ThrowsAsync<StorageException>(() => _backend.CreateAsync(_prefix + "edge", new byte[StorageLimits.MaxValueBytes]));
+        Assert.Equal(StorageErrorCode.ValueTooLarge, e.Code);
+        Assert.Equal(before, await _backend.CurrentRevisionAsync());
+    }
+
+    [EtcdFact]
     public async Task ListPagesShareOneSnapshot()
     {
         for (var i = 0; i < 7; i++)
