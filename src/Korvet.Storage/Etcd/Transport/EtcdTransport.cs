@@ -177,7 +177,9 @@ internal sealed class EtcdTransport : IDisposable
         CancellationToken cancellationToken)
         where T : IMessage<T>
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timeout = cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : new CancellationTokenSource();
         timeout.CancelAfter(_options.RequestTimeout);
         using var request = NewRequest(endpoint, method, new GrpcUnaryContent(framed));
         try
