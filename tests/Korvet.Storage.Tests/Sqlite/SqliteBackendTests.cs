@@ -122,6 +122,28 @@ public sealed class SqliteBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task A_long_history_is_replayed_in_chunks_without_gaps_for_a_sparse_prefix()
+    {
+        await using var backend = await _directory.OpenAsync();
+        var mine = new List<long>();
+        for (var i = 0; i < 2000; i++)
+        {
+            var revision = await backend.CreateAsync(i % 3 == 0 ? $"/h/mine/{i}" : $"/h/other/{i}", Bytes("x"));
+            if (i % 3 == 0)
+            {
+                mine.Add(revision);
+            }
+        }
+
+        await using var watch = backend.WatchAsync("/h/mine/", 1).GetAsyncEnumerator();
+        foreach (var expected in mine)
+        {
+            Assert.True(await watch.MoveNextAsync());
+            Assert.Equal(expected, watch.Current.Revision);
+        }
+    }
+
+    [Fact]
     public async Task Reopening_after_dispose_keeps_values_revisions_tombstones_ttls_and_the_compaction_marker()
     {
         long r1, r2, deletedAt, compactedTo, current;
