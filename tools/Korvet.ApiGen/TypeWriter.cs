@@ -76,7 +76,8 @@ internal sealed class TypeWriter(SchemaModel schema, string outDir)
 
             foreach (FieldModel f in Flatten(m))
             {
-                string propName = Naming.Property(f.GoName!);
+                // Embedded Go fields (ObjectMeta, ListMeta) are named after their type; the JSON name reads better.
+                string propName = f.GoEmbedded ? char.ToUpperInvariant(f.JsonName![0]) + f.JsonName[1..] : Naming.Property(f.GoName!);
                 if (propName == m.Name)
                 {
                     propName += "Value"; // C# forbids a member named like its enclosing type
