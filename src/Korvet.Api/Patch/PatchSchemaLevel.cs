@@ -6,9 +6,10 @@ namespace Korvet.Api.Patch;
 /// <param name="Merge">Patch strategy includes "merge": lists merge (by key for objects, as a set for scalars).</param>
 /// <param name="Replace">Patch strategy is "replace" (maps are replaced, not merged).</param>
 /// <param name="MergeKey">The merge key of object elements, or "".</param>
-internal readonly record struct FieldPatchMeta(bool Merge, bool Replace, string MergeKey)
+/// <param name="Known">False when the schema does not describe the field (merge-patch semantics apply).</param>
+internal readonly record struct FieldPatchMeta(bool Merge, bool Replace, string MergeKey, bool Known = true)
 {
-    public static FieldPatchMeta None => new(false, false, "");
+    public static FieldPatchMeta None => new(false, false, "", Known: false);
 }
 
 /// <summary>

@@ -144,6 +144,13 @@ internal static class StrategicMergeLists
             var originalList = originalNode as JsonArray;
             var patchList = patchNode as JsonArray;
             (FieldPatchMeta meta, PatchSchemaLevel child) = level.Lookup(field);
+            if (!meta.Known)
+            {
+                // No schema (unknown field, custom resource): the list follows merge-patch semantics and the
+                // order directive has nothing to order.
+                continue;
+            }
+
             ValidateAgainstOrder(patchList, order, meta.MergeKey);
 
             List<string> originalOrder = originalList is null ? [] : KeysOf([.. originalList], meta.MergeKey);

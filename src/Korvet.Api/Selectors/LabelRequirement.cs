@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Korvet.Api.Selectors;
@@ -33,7 +34,7 @@ public sealed class LabelRequirement
     public static LabelRequirement Create(string key, SelectorOperator op, IReadOnlyList<string> values, string path = "")
     {
         string prefix = path.Length == 0 ? "" : path + ".";
-        var errors = new List<string>();
+        List<string> errors = [];
         IReadOnlyList<string> keyErrors = LabelValidation.KeyErrors(key);
         if (keyErrors.Count > 0)
         {
@@ -131,8 +132,36 @@ public sealed class LabelRequirement
             return Matches(false, null);
         }
 
-        string value = node is JsonValue v && v.TryGetValue(out string? s) ? s : node?.ToJsonString() ?? "";
+        // Parsed JSON holds values as JsonElement: compare UTF-8 in place instead of allocating a string per label.
+        if (node is JsonValue v && v.TryGetValue(out JsonElement element) && element.ValueKind == JsonValueKind.String
+            && Operator is not (SelectorOperator.GreaterThan or SelectorOperator.LessThan))
+        {
+            return Matches(element);
+        }
+
+        string value = node is JsonValue sv && sv.TryGetValue(out string? s) ? s : node?.ToJsonString() ?? "";
         return Matches(true, value);
+    }
+
+    private bool Matches(JsonElement present)
+    {
+        bool hasValue = false;
+        foreach (string v in _values)
+        {
+            if (present.ValueEquals(v))
+            {
+                hasValue = true;
+                break;
+            }
+        }
+
+        return Operator switch
+        {
+            SelectorOperator.In or SelectorOperator.Equals or SelectorOperator.DoubleEquals => hasValue,
+            SelectorOperator.NotIn or SelectorOperator.NotEquals => !hasValue,
+            SelectorOperator.Exists => true,
+            _ => false,
+        };
     }
 
     /// <summary>Upstream's canonical text: <c>!k</c>, <c>k</c>, <c>k=v</c>, <c>k in (a,b)</c> (values sorted).</summary>

@@ -42,16 +42,18 @@ internal sealed class LabelSelectorParser
     {
         var parser = new LabelSelectorParser(text);
         List<LabelRequirement> requirements = parser.ParseAll();
-        // List.Sort is unstable; order by (key, original index) to keep upstream's stable sort.
-        if (requirements.Count > 1)
+        // Stable insertion sort by key (upstream sorts stably; selectors have a handful of terms).
+        for (int i = 1; i < requirements.Count; i++)
         {
-            var indexed = requirements.Select((r, i) => (r, i)).ToList();
-            indexed.Sort((a, b) =>
+            LabelRequirement current = requirements[i];
+            int j = i - 1;
+            while (j >= 0 && string.CompareOrdinal(requirements[j].Key, current.Key) > 0)
             {
-                int c = string.CompareOrdinal(a.r.Key, b.r.Key);
-                return c != 0 ? c : a.i.CompareTo(b.i);
-            });
-            requirements = indexed.ConvertAll(x => x.r);
+                requirements[j + 1] = requirements[j];
+                j--;
+            }
+
+            requirements[j + 1] = current;
         }
 
         return requirements;
@@ -98,19 +100,19 @@ internal sealed class LabelSelectorParser
         (string key, SelectorOperator? op) = ParseKeyAndInferOperator();
         if (op is { } unary)
         {
-            return Wrap(() => LabelRequirement.Create(key, unary, []));
+            return Create(key, unary, []);
         }
 
         SelectorOperator binary = ParseOperator();
         List<string> values = binary is SelectorOperator.In or SelectorOperator.NotIn ? ParseValues() : ParseExactValue();
-        return Wrap(() => LabelRequirement.Create(key, binary, values));
+        return Create(key, binary, values);
     }
 
-    private static LabelRequirement Wrap(Func<LabelRequirement> create)
+    private static LabelRequirement Create(string key, SelectorOperator op, List<string> values)
     {
         try
         {
-            return create();
+            return LabelRequirement.Create(key, op, values);
         }
         catch (SelectorException e)
         {

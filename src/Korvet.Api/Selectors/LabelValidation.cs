@@ -25,7 +25,19 @@ public static class LabelValidation
         + QualifiedNameFormat + ")?')";
 
     /// <summary>True when <paramref name="key"/> is a valid label key (upstream <c>IsQualifiedName</c>).</summary>
-    public static bool IsValidKey(string key) => KeyErrors(key).Count == 0;
+    public static bool IsValidKey(string key)
+    {
+        int slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return key.Length <= NameMaxLength && IsQualifiedNamePart(key);
+        }
+
+        int nameLength = key.Length - slash - 1;
+        return slash > 0 && slash <= PrefixMaxLength && nameLength is > 0 and <= NameMaxLength
+            && key.IndexOf('/', slash + 1) < 0
+            && IsDnsSubdomain(key[..slash]) && IsQualifiedNamePart(key[(slash + 1)..]);
+    }
 
     /// <summary>True when <paramref name="value"/> is a valid label value (may be empty).</summary>
     public static bool IsValidValue(string value) =>
@@ -34,12 +46,12 @@ public static class LabelValidation
     /// <summary>The problems with a label key, in upstream's words; empty when valid.</summary>
     public static IReadOnlyList<string> KeyErrors(string key)
     {
-        int slash = key.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 && key.Length is > 0 and <= NameMaxLength && IsQualifiedNamePart(key))
+        if (IsValidKey(key))
         {
             return [];
         }
 
+        int slash = key.IndexOf('/', StringComparison.Ordinal);
         var errors = new List<string>();
         string name = key;
         if (slash >= 0)

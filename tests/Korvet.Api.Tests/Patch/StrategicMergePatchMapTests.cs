@@ -124,6 +124,14 @@ public sealed class StrategicMergePatchMapTests
     }
 
     [Fact]
+    public void Order_directives_for_unknown_lists_are_dropped()
+    {
+        JsonObject result = _smp.Apply(Obj("{'items':[{'name':'a','v':1},{'name':'b'}]}"),
+            Obj("{'$setElementOrder/items':[{'name':'b'},{'name':'a'}],'items':[{'name':'a','v':2}]}"), null);
+        AssertJson("{'items':[{'name':'a','v':2}]}", result);
+    }
+
+    [Fact]
     public void Unknown_fields_of_known_messages_replace_lists()
     {
         AssertJson("{'spec':{'extra':[{'name':'b'}],'containers':[{'name':'a'}]}}",

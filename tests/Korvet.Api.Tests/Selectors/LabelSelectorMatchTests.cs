@@ -58,6 +58,11 @@ public sealed class LabelSelectorMatchTests
 
         Assert.Equal(expected, s.Matches(json));
         Assert.Equal(expected, s.MatchesObject(new JsonObject { ["metadata"] = new JsonObject { ["labels"] = json } }));
+
+        // Parsed JSON keeps values as JsonElement (a different code path from constructed nodes).
+        JsonNode parsed = JsonNode.Parse("{\"metadata\":{\"labels\":" + json.ToJsonString() + "}}")!;
+        Assert.Equal(expected, s.MatchesObject(parsed));
+        Assert.Equal(expected, s.Matches(JsonNode.Parse(json.ToJsonString())!.AsObject()));
     }
 
     [Fact]
