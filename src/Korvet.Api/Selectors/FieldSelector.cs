@@ -77,6 +77,13 @@ public sealed class FieldSelector
         return requirements.Count == 0 ? Everything : new FieldSelector([.. requirements]);
     }
 
+    /// <summary>A selector from terms (sorted by their text, like parsing).</summary>
+    public static FieldSelector FromRequirements(IEnumerable<FieldRequirement> requirements)
+    {
+        FieldRequirement[] sorted = [.. requirements.OrderBy(r => r.ToString(), StringComparer.Ordinal)];
+        return sorted.Length == 0 ? Everything : new FieldSelector(sorted);
+    }
+
     /// <summary>A selector with one <c>field=value</c> term.</summary>
     public static FieldSelector OneTermEquals(string field, string value) => new([new FieldRequirement(field, FieldOperator.Equals, value)]);
 

@@ -110,14 +110,15 @@ public sealed class FieldSelectorTests
     }
 
     [Fact]
-    public void Validation_rejects_unknown_fields_with_upstream_messages()
+    public void Resolve_rejects_unknown_fields_with_upstream_messages()
     {
-        var e = Assert.Throws<SelectorException>(() => ObjectFields.Default.Validate(FieldSelector.Parse("foo.bar=baz")));
+        var e = Assert.Throws<SelectorException>(() => ObjectFields.Default.Resolve(FieldSelector.Parse("foo.bar=baz")));
         Assert.Equal("\"foo.bar\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"", e.Message);
         var pods = new ObjectFields(["spec.nodeName"]);
-        var e2 = Assert.Throws<SelectorException>(() => pods.Validate(FieldSelector.Parse("spec.foo=x")));
+        var e2 = Assert.Throws<SelectorException>(() => pods.Resolve(FieldSelector.Parse("spec.foo=x")));
         Assert.Equal("field label not supported: spec.foo", e2.Message);
-        pods.Validate(FieldSelector.Parse("spec.nodeName=x,metadata.name=y"));
+        FieldSelector ok = FieldSelector.Parse("spec.nodeName=x,metadata.name=y");
+        Assert.Same(ok, pods.Resolve(ok));
         Assert.True(pods.Supports("metadata.namespace"));
     }
 }
