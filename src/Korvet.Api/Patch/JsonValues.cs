@@ -9,14 +9,17 @@ namespace Korvet.Api.Patch;
 public static class JsonValues
 {
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 10_000 };
+    /// <summary>Deep enough for any API object (CRD schemas included), shallow enough that the recursive patch
+    /// code cannot exhaust a thread's stack on hostile input.</summary>
+    public const int MaxDepth = 1000;
+
 
     /// <summary>Parses a request body. Invalid JSON (or a duplicated key) is a 400 <see cref="PatchException"/>.</summary>
     public static JsonNode? Parse(ReadOnlySpan<byte> utf8Json)
     {
         try
         {
-            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = DocumentOptions.MaxDepth });
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth });
             JsonNode? node = JsonNode.Parse(ref reader, NodeOptions);
             // Materialize lazily-parsed children now, so duplicate keys fail here and not later.
             Touch(node);

@@ -24,6 +24,15 @@ public sealed class JsonValuesTests
     }
 
     [Fact]
+    public void Parse_limits_nesting_depth()
+    {
+        string deep(int n) => new string('[', n) + new string(']', n);
+        Assert.NotNull(JsonValues.Parse(System.Text.Encoding.UTF8.GetBytes(deep(500))));
+        var e = Assert.Throws<PatchException>(() => JsonValues.Parse(System.Text.Encoding.UTF8.GetBytes(deep(5000))));
+        Assert.Equal(PatchErrorKind.BadRequest, e.Kind);
+    }
+
+    [Fact]
     public void Parse_reports_bad_json_as_bad_request()
     {
         var e = Assert.Throws<PatchException>(() => JsonValues.Parse("{\"a\":"u8));
