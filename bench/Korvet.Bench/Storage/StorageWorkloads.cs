@@ -84,14 +84,16 @@ public sealed class StorageWorkloads(IBackend backend, TimeSpan duration)
     /// <summary>
     /// <paramref name="watchers"/> watches on one prefix while one paced writer creates <paramref name="ratePerSecond"/>
     /// keys a second. Delay = delivery time minus the timestamp taken just before the write was sent (so it includes the
-    /// commit). Every watcher must see every event.
+    /// commit). Every watcher must see every event; delays are recorded after a one-second warm-up.
     /// </summary>
     public async Task<FanoutResult> WatchFanoutAsync(int watchers, int ratePerSecond, string prefix)
     {
         long startRevision = await backend.CurrentRevisionAsync() + 1;
         var latencies = new LatencyRecorder();
         using var cancel = new CancellationTokenSource();
-        long total = (long)(duration.TotalSeconds * ratePerSecond);
+        // The first second of events warms up the watchers (JIT, thread pool growth) and is not measured.
+        long warmup = ratePerSecond;
+        long total = warmup + (long)(duration.TotalSeconds * ratePerSecond);
         var received = new long[watchers];
         var watchTasks = Enumerable.Range(0, watchers).Select(w => Task.Run(async () =>
         {
@@ -101,7 +103,11 @@ public sealed class StorageWorkloads(IBackend backend, TimeSpan duration)
                 await foreach (WatchEvent e in backend.WatchAsync(prefix, startRevision, cancel.Token))
                 {
                     long delay = Stopwatch.GetTimestamp() - BinaryPrimitives.ReadInt64LittleEndian(e.Current.Value);
-                    buffer.Add(delay);
+                    if (received[w] >= warmup)
+                    {
+                        buffer.Add(delay);
+                    }
+
                     if (++received[w] == total)
                     {
                         break;
