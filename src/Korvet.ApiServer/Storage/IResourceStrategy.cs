@@ -68,10 +68,16 @@ public sealed class StrategyTable
     public IResourceStrategy For(ResourceDefinition resource) =>
         _strategies.TryGetValue((resource.Group, resource.Plural), out IResourceStrategy? s) ? s : DefaultStrategy.ForResource(resource);
 
-    /// <summary>The default strategy for every kind plus the kind-specific ones written so far.</summary>
-    public static StrategyTable CreateDefault(ResourceRegistry registry) => new(registry,
-        new Dictionary<(string Group, string Plural), IResourceStrategy>
+    /// <summary>The default strategy for every kind, the kind-specific ones written so far, then <paramref name="extra"/>.</summary>
+    public static StrategyTable Create(ResourceRegistry registry,
+        IReadOnlyDictionary<(string Group, string Plural), IResourceStrategy>? extra = null)
+    {
+        var all = new Dictionary<(string Group, string Plural), IResourceStrategy> { [("", "namespaces")] = new NamespaceStrategy() };
+        foreach (KeyValuePair<(string Group, string Plural), IResourceStrategy> pair in extra ?? new Dictionary<(string Group, string Plural), IResourceStrategy>())
         {
-            [("", "namespaces")] = new NamespaceStrategy(),
-        });
+            all[pair.Key] = pair.Value;
+        }
+
+        return new StrategyTable(registry, all);
+    }
 }
