@@ -50,7 +50,7 @@ public interface IResourceStrategy
 
 /// <summary>
 /// Chooses the strategy of each resource: a kind-specific one when registered, else the default rules bound to the
-/// resource. Immutable after construction; the lead registers kind-specific strategies in <see cref="CreateDefault"/>.
+/// resource. Immutable after construction; the lead registers kind-specific strategies in <see cref="Create"/>.
 /// </summary>
 public sealed class StrategyTable
 {
