@@ -37,22 +37,18 @@ public static class ManagedFields
         }
 
         var removed = new HashSet<string>(oldLeaves.Keys.Where(p => !newLeaves.ContainsKey(p)));
-        var entries = meta["managedFields"] is JsonArray existing ? existing.DeepClone().AsArray() : new JsonArray();
+        List<JsonObject> entries = meta["managedFields"] is JsonArray existing
+            ? existing.OfType<JsonObject>().Select(e => (JsonObject)e.DeepClone()).ToList()
+            : [];
         if (changed.Count == 0 && removed.Count == 0 && entries.Count > 0)
         {
-            meta["managedFields"] = entries;
             return;
         }
 
         var result = new JsonArray();
         bool found = false;
-        foreach (JsonNode? node in entries)
+        foreach (JsonObject entry in entries)
         {
-            if (node is not JsonObject entry)
-            {
-                continue;
-            }
-
             HashSet<string> set = entry["fieldsV1"] is JsonObject f ? FromFieldsV1(f) : [];
             bool mine = (string?)entry["manager"] == manager && (string?)entry["operation"] == "Update"
                 && ((string?)entry["subresource"] ?? "") == subresource;
