@@ -227,6 +227,11 @@ public sealed class ResourceHandler
             {
                 using JsonDocument doc = JsonDocument.Parse(body);
                 JsonElement root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw StatusErrors.BadRequest("error decoding DeleteOptions: the body must be a JSON object");
+                }
+
                 if (root.TryGetProperty("gracePeriodSeconds", out JsonElement gp) && gp.TryGetInt64(out long gpv))
                 {
                     grace = gpv;
