@@ -20,7 +20,8 @@ namespace Korvet.Storage;
 /// <item>Reading or watching at a revision older than the compacted revision fails with
 /// <see cref="StorageErrorCode.Compacted"/>.</item>
 /// </list>
-/// All members are safe to call concurrently from any thread.
+/// All members are safe to call concurrently from any thread. A value passed to a write becomes the backend's (it
+/// is handed to watchers as is): callers must not mutate the array afterwards.
 /// </remarks>
 public interface IBackend : IAsyncDisposable
 {
@@ -57,6 +58,9 @@ public interface IBackend : IAsyncDisposable
     /// (0 = only changes after the call), in revision order, each with its previous value. Fails with
     /// <see cref="StorageErrorCode.Compacted"/> when <paramref name="fromRevision"/> has been compacted away. The
     /// stream ends only when <paramref name="cancellationToken"/> is cancelled, the backend is disposed, or it fails.
+    /// A backend may end a watcher that falls too far behind with <see cref="StorageErrorCode.Unavailable"/>; the
+    /// caller resumes by watching again from its last revision + 1. Cancellation surfaces as
+    /// <see cref="OperationCanceledException"/>.
     /// </summary>
     IAsyncEnumerable<WatchEvent> WatchAsync(string prefix, long fromRevision, CancellationToken cancellationToken = default);
 

@@ -126,7 +126,7 @@ public sealed class WatchHub
         var subscriber = new Subscriber(prefix, Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(_capacity)
         {
             SingleReader = true,
-            SingleWriter = true,
+            SingleWriter = false, // Close() may complete a channel while the publisher writes to it
             FullMode = BoundedChannelFullMode.Wait,
         }));
         lock (_gate)

@@ -1,0 +1,29 @@
+using Korvet.Bench.Storage;
+
+namespace Korvet.Bench;
+
+/// <summary>Benchmark driver: <c>korvet-bench storage [options]</c>. Results are printed as Markdown.</summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.WriteLine("usage: korvet-bench storage [--duration SECONDS] [--etcd PATH] [--watchers N] [--out FILE]");
+            return 2;
+        }
+
+        var options = BenchOptions.Parse(args.Skip(1).ToArray());
+        return args[0] switch
+        {
+            "storage" => await StorageBenchmark.RunAsync(options),
+            _ => Fail($"unknown benchmark {args[0]}"),
+        };
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return 2;
+    }
+}
