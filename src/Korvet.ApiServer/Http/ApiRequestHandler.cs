@@ -2,6 +2,7 @@ using System.Text.Json;
 using Korvet.ApiServer.Authentication;
 using Korvet.ApiServer.Discovery;
 using Korvet.ApiServer.Errors;
+using Korvet.ApiServer.OpenApi;
 using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Routing;
 using Microsoft.AspNetCore.Http;
@@ -24,6 +25,7 @@ public sealed class ApiRequestHandler
     private readonly ResourceHandler _resources;
     private readonly WatchHandler _watches;
     private readonly byte[] _version;
+    private readonly OpenApiEndpoint _openApi;
     private readonly ILogger _logger;
 
     public ApiRequestHandler(ResourceRegistry registry, DiscoveryDocuments discovery, IRequestAuthenticator authenticator,
@@ -36,6 +38,7 @@ public sealed class ApiRequestHandler
         _watches = watches;
         _logger = logger;
         _version = VersionInfo.Serialize();
+        _openApi = new OpenApiEndpoint(new OpenApiDocuments(registry, Korvet.Api.Generated.ApiSchemas.Kubernetes, VersionInfo.GitVersion));
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -86,7 +89,7 @@ public sealed class ApiRequestHandler
             return;
         }
 
-        if (await TryDiscoveryAsync(context, path))
+        if (await TryDiscoveryAsync(context, path) || await _openApi.TryHandleAsync(context, path))
         {
             return;
         }
