@@ -72,7 +72,8 @@ public sealed class StrategyTable
     public static StrategyTable Create(ResourceRegistry registry,
         IReadOnlyDictionary<(string Group, string Plural), IResourceStrategy>? extra = null)
     {
-        var all = new Dictionary<(string Group, string Plural), IResourceStrategy> { [("", "namespaces")] = new NamespaceStrategy() };
+        Dictionary<(string Group, string Plural), IResourceStrategy> all = Strategies.KindStrategies.Create(registry);
+        all[("", "namespaces")] = new NamespaceStrategy();
         foreach (KeyValuePair<(string Group, string Plural), IResourceStrategy> pair in extra ?? new Dictionary<(string Group, string Plural), IResourceStrategy>())
         {
             all[pair.Key] = pair.Value;
