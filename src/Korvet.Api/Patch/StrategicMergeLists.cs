@@ -40,8 +40,9 @@ internal static class StrategicMergeLists
         List<JsonNode?> items = Detach(original);
         var patchItems = new List<JsonObject>(patch.Count);
         bool replace = false;
-        foreach (JsonObject element in patch.Cast<JsonObject>())
+        foreach (JsonNode? node in patch)
         {
+            JsonObject element = AsMap(node);
             if (!element.TryGetPropertyValue(PatchDirectives.Patch, out JsonNode? directive))
             {
                 patchItems.Add(element);

@@ -45,6 +45,11 @@ public static class YamlReader
         {
             throw new ApiCodecException($"yaml: line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input (found by FuzzTests); it is still bad input.
+            throw new ApiCodecException($"yaml: malformed document: {e.Message}", e);
+        }
 
         return docs;
     }

@@ -49,6 +49,59 @@ public sealed class BearerTokenAuthenticator
         return new AuthenticationResult(null, result.Error ?? "invalid bearer token", null);
     }
 
+    /// <summary>The subprotocol prefix browsers use to pass a bearer token on WebSocket upgrades.</summary>
+    public const string WebSocketProtocolPrefix = "base64url.bearer.authorization.k8s.io.";
+
+    /// <summary>
+    /// Upstream's WebSocket protocol authenticator: finds a <c>base64url.bearer.authorization.k8s.io.&lt;token&gt;</c>
+    /// entry in <c>Sec-WebSocket-Protocol</c> (base64url without padding, UTF-8) and returns the header without it,
+    /// since the server must not echo the credential back as the negotiated protocol.
+    /// </summary>
+    public static bool TryGetWebSocketBearerToken(string? secWebSocketProtocol, out string token, out string remainingProtocols)
+    {
+        token = "";
+        remainingProtocols = secWebSocketProtocol ?? "";
+        if (string.IsNullOrEmpty(secWebSocketProtocol))
+        {
+            return false;
+        }
+
+        var kept = new List<string>();
+        bool found = false;
+        foreach (string raw in secWebSocketProtocol.Split(','))
+        {
+            string protocol = raw.Trim();
+            if (!found && protocol.StartsWith(WebSocketProtocolPrefix, StringComparison.Ordinal))
+            {
+                string encoded = protocol[WebSocketProtocolPrefix.Length..];
+                try
+                {
+                    token = new System.Text.UTF8Encoding(false, true).GetString(System.Buffers.Text.Base64Url.DecodeFromChars(encoded));
+                }
+                catch (Exception e) when (e is FormatException or System.Text.DecoderFallbackException)
+                {
+                    return false;
+                }
+
+                found = token.Length > 0;
+                if (!found)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (protocol.Length > 0)
+            {
+                kept.Add(protocol);
+            }
+        }
+
+        remainingProtocols = string.Join(",", kept);
+        return found;
+    }
+
     /// <summary>Upstream's parsing: <c>Bearer</c> (any case), one space, a non-empty token without spaces.</summary>
     public static bool TryGetBearerToken(string? authorization, out string token)
     {

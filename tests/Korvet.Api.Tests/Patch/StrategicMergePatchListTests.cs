@@ -257,6 +257,15 @@ public sealed class StrategicMergePatchListTests
     }
 
     [Fact]
+    public void Null_elements_in_keyed_lists_are_rejected_not_crashing()
+    {
+        var e = Assert.Throws<PatchException>(() => Apply(Spec("[{'name':'a'}]"), Spec("[null,{'name':'b'}]")));
+        Assert.Equal(PatchErrorKind.Internal, e.Kind);
+        var o = Assert.Throws<PatchException>(() => Apply(Spec("[null,{'name':'a'}]"), Spec("[{'name':'b'}]")));
+        Assert.Equal(PatchErrorKind.Internal, o.Kind);
+    }
+
+    [Fact]
     public void Mixed_element_types_are_rejected()
     {
         var e = Assert.Throws<PatchException>(() => Apply("{'metadata':{'finalizers':['a']}}", "{'metadata':{'finalizers':[1]}}"));

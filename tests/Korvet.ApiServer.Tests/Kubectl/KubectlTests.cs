@@ -114,6 +114,28 @@ public sealed class KubectlTests : IClassFixture<KorvetServerFixture>
     }
 
     [KubectlFact]
+    public async Task ScaleDeploymentThroughScaleSubresource()
+    {
+        string file = Path.Combine(_server.DataDir, "deploy.json");
+        await File.WriteAllTextAsync(file, """
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+             "spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},
+                     "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}}}
+            """);
+        Succeeded(await _server.RunAsync("create", "-f", file, "--validate=false"));
+        var scaled = await _server.RunAsync("scale", "deployment", "web", "--replicas=3");
+        Succeeded(scaled);
+        Assert.Equal("deployment.apps/web scaled", scaled.Out.Trim());
+        var replicas = await _server.RunAsync("get", "deploy", "web", "-o", "jsonpath={.spec.replicas} {.metadata.generation}");
+        Succeeded(replicas);
+        Assert.Equal("3 2", replicas.Out.Trim());
+        var wide = await _server.RunAsync("get", "deploy", "web", "-o", "wide");
+        Succeeded(wide);
+        Assert.Matches(@"NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR\s*\nweb\s+0/3\s+0\s+0\s+\d+s\s+c\s+busybox\s+app=web", wide.Out);
+        Succeeded(await _server.RunAsync("delete", "deploy", "web"));
+    }
+
+    [KubectlFact]
     public async Task ApiResourcesAndApiVersions()
     {
         var resources = await _server.RunAsync("api-resources");

@@ -78,6 +78,21 @@ public sealed class StaticTokenTests : IDisposable
         Assert.Equal(message, e.Message);
     }
 
+    [Fact]
+    public void Parses_websocket_protocol_tokens()
+    {
+        string encoded = System.Buffers.Text.Base64Url.EncodeToString("my-token"u8);
+        Assert.True(BearerTokenAuthenticator.TryGetWebSocketBearerToken(
+            "v5.channel.k8s.io, base64url.bearer.authorization.k8s.io." + encoded + ", v4.channel.k8s.io", out string token, out string rest));
+        Assert.Equal("my-token", token);
+        Assert.Equal("v5.channel.k8s.io,v4.channel.k8s.io", rest);
+        Assert.False(BearerTokenAuthenticator.TryGetWebSocketBearerToken("v5.channel.k8s.io", out _, out string unchanged));
+        Assert.Equal("v5.channel.k8s.io", unchanged);
+        Assert.False(BearerTokenAuthenticator.TryGetWebSocketBearerToken("base64url.bearer.authorization.k8s.io.", out _, out _));
+        Assert.False(BearerTokenAuthenticator.TryGetWebSocketBearerToken("base64url.bearer.authorization.k8s.io.***", out _, out _));
+        Assert.False(BearerTokenAuthenticator.TryGetWebSocketBearerToken(null, out _, out _));
+    }
+
     [Theory]
     [InlineData("Bearer abc", true, "abc")]
     [InlineData("bearer abc", true, "abc")]

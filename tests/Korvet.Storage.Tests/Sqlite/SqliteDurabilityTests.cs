@@ -109,6 +109,17 @@ public sealed class SqliteDurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task A_path_that_is_a_directory_fails_to_open_with_a_clear_error()
+    {
+        Directory.CreateDirectory(_directory.DatabasePath);
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => _directory.OpenAsync());
+
+        Assert.Equal(StorageErrorCode.Corrupt, error.Code);
+        Assert.Contains($"{_directory.DatabasePath} cannot be opened", error.Message);
+    }
+
+    [Fact]
     public async Task A_second_backend_on_the_same_file_in_one_process_is_refused()
     {
         await using var first = await _directory.OpenAsync();
