@@ -50,8 +50,8 @@ public sealed class ApiServer : IAsyncDisposable
         Registry = ResourceRegistry.CreateBuiltin();
         _caches = new WatchCacheSet(backend, extensions.WatchCache ?? WatchCacheOptions.Default);
         var strategies = StrategyTable.Create(Registry, extensions.Strategies);
-        Store = new GenericStore(backend, _caches, strategies, extensions.Patcher ?? new MergePatchOnlyApplier(), Registry, time);
-        ISelectorParser selectors = extensions.Selectors ?? new BasicSelectorParser();
+        Store = new GenericStore(backend, _caches, strategies, extensions.Patcher ?? new PatchApplier(Korvet.Api.Generated.ApiSchemas.Kubernetes), Registry, time);
+        ISelectorParser selectors = extensions.Selectors ?? new SelectorParser();
         var writer = new ResponseWriter(new TableConverter(time));
         _resources = new ResourceHandler(Store, selectors, extensions.Decoder ?? new JsonBodyDecoder(), writer, options.MaxRequestBodyBytes);
         _watches = new WatchHandler(_caches, selectors, writer, options.BookmarkInterval, _stopping.Token);

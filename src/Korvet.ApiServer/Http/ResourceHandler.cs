@@ -3,6 +3,7 @@ using System.Text.Json;
 using Korvet.ApiServer.Authentication;
 using Korvet.ApiServer.Codecs;
 using Korvet.ApiServer.Errors;
+using Korvet.ApiServer.Patching;
 using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Routing;
 using Korvet.ApiServer.Storage;
@@ -22,7 +23,7 @@ public sealed class ResourceHandler
     private static readonly string[] PatchTypes =
     [
         "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json",
-        "application/apply-patch+yaml", "application/apply-patch+cbor",
+        "application/apply-patch+yaml",
     ];
 
     private readonly GenericStore _store;
@@ -104,7 +105,9 @@ public sealed class ResourceHandler
                 }
 
                 byte[] patch = await RequestBody.ReadAsync(context.Request, _maxBody, ct);
-                WriteResult result = await _store.PatchAsync(resource, ns, info.Name, info.Subresource, patchType, patch, WriteOptionsFrom(context), ct);
+                WriteResult result = patchType == ServerSideApply.ApplyPatchType
+                    ? await ApplyAsync(context, resource, ns, info, patch, ct)
+                    : await _store.PatchAsync(resource, ns, info.Name, info.Subresource, patchType, patch, WriteOptionsFrom(context), ct);
                 await _writer.WriteWriteResultAsync(context, resource, result, shape);
                 break;
             }
@@ -157,6 +160,21 @@ public sealed class ResourceHandler
         }
 
         await ApiRequestHandler.WriteBytesAsync(context, 200, ResponseFormat.Json, scale);
+    }
+
+    private Task<WriteResult> ApplyAsync(HttpContext context, ResourceDefinition resource, string ns, RequestInfo info, byte[] patch,
+        CancellationToken ct)
+    {
+        IQueryCollection query = context.Request.Query;
+        if (query["fieldManager"].ToString().Length == 0)
+        {
+            throw new StatusException(422, "Invalid",
+                "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+                new StatusDetails(null, "meta.k8s.io", "PatchOptions", [new StatusCause("FieldValueRequired", "Required value: is required for apply patch", "fieldManager")]));
+        }
+
+        string force = query["force"].ToString();
+        return _store.ApplyAsync(resource, ns, info.Name, info.Subresource, patch, WriteOptionsFrom(context), force == "true", ct);
     }
 
     /// <summary>The namespace the store sees: "" for cluster-scoped resources (a namespace's own name is its name).</summary>

@@ -183,14 +183,31 @@ public sealed partial class GenericStore
         }
 
         string name = (string?)resultMeta["name"] ?? "";
-        if (SameIgnoringManagedFields(old, result))
+        if (options.ManagedFields is { } applied)
+        {
+            // Server-side apply computed the managers itself; a new entry set counts as a change.
+            if (applied.Count > 0)
+            {
+                resultMeta["managedFields"] = applied.DeepClone();
+            }
+            else
+            {
+                resultMeta.Remove("managedFields");
+            }
+        }
+
+        if (options.ManagedFields is null ? SameIgnoringManagedFields(old, result) : JsonNode.DeepEquals(old, result))
         {
             // Upstream skips no-op writes: the object and its resourceVersion stay as they are.
             return new WriteResult(200, ObjectBytes.WithResourceVersion(current.Value, current.ModRevision));
         }
 
-        ManagedFields.Stamp(result, old, options.FieldManager, resource.ApiVersion, _time.GetUtcNow(), subresource,
-            resource.HasStatusSubresource);
+        if (options.ManagedFields is null)
+        {
+            ManagedFields.Stamp(result, old, options.FieldManager, resource.ApiVersion, _time.GetUtcNow(), subresource,
+                resource.HasStatusSubresource);
+        }
+
         byte[] bytes = ObjectBytes.Serialize(result);
         CheckSize(bytes);
         if (options.DryRun)

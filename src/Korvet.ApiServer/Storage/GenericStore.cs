@@ -27,6 +27,7 @@ public sealed partial class GenericStore
     private readonly IPatchApplier _patcher;
     private readonly TimeProvider _time;
     private readonly ResourceDefinition _namespaces;
+    private readonly ServerSideApply _apply = new(Korvet.Api.Generated.ApiSchemas.Kubernetes);
 
     public GenericStore(IBackend backend, WatchCacheSet caches, StrategyTable strategies, IPatchApplier patcher,
         ResourceRegistry registry, TimeProvider time)
@@ -221,7 +222,15 @@ public sealed partial class GenericStore
             await EnsureNamespaceWritableAsync(ns, cancellationToken);
         }
 
-        ManagedFields.Stamp(obj, null, options.FieldManager, resource.ApiVersion, now, "", resource.HasStatusSubresource);
+        if (options.ManagedFields is { } applied)
+        {
+            meta["managedFields"] = applied.DeepClone();
+        }
+        else
+        {
+            ManagedFields.Stamp(obj, null, options.FieldManager, resource.ApiVersion, now, "", resource.HasStatusSubresource);
+        }
+
         byte[] bytes = ObjectBytes.Serialize(obj);
         CheckSize(bytes);
         if (options.DryRun)

@@ -11,7 +11,7 @@ namespace Korvet.ApiServer.Storage;
 public static class ManagedFields
 {
     private static readonly HashSet<string> IgnoredTopLevel = ["apiVersion", "kind", "metadata"];
-    private static readonly HashSet<string> OwnedMetadata = ["labels", "annotations", "finalizers", "ownerReferences"];
+    internal static readonly HashSet<string> OwnedMetadata = ["labels", "annotations", "finalizers", "ownerReferences"];
 
     /// <summary>
     /// Updates <paramref name="obj"/>'s managedFields for a write by <paramref name="manager"/>.
@@ -162,7 +162,8 @@ public static class ManagedFields
         }
     }
 
-    private static JsonObject ToFieldsV1(HashSet<string> paths)
+    /// <summary>FieldsV1 JSON of a path set (segments joined by U+0001).</summary>
+    internal static JsonObject ToFieldsV1(IEnumerable<string> paths)
     {
         var root = new JsonObject();
         foreach (string path in paths.Order(StringComparer.Ordinal))
@@ -183,7 +184,8 @@ public static class ManagedFields
         return root;
     }
 
-    private static HashSet<string> FromFieldsV1(JsonObject fields)
+    /// <summary>The path set (segments joined by U+0001) of a FieldsV1 JSON object.</summary>
+    internal static HashSet<string> FromFieldsV1(JsonObject fields)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
         Walk(fields, "", set);

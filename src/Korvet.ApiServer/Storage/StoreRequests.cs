@@ -3,7 +3,9 @@ namespace Korvet.ApiServer.Storage;
 /// <summary>Options common to create, update and patch.</summary>
 /// <param name="DryRun">True for <c>dryRun=All</c>: everything runs except the write.</param>
 /// <param name="FieldManager">The manager recorded in managedFields.</param>
-public sealed record WriteOptions(bool DryRun, string FieldManager);
+/// <param name="ManagedFields">Set by server-side apply: the complete managedFields to store instead of stamping an
+/// "Update" entry for <paramref name="FieldManager"/>.</param>
+public sealed record WriteOptions(bool DryRun, string FieldManager, System.Text.Json.Nodes.JsonArray? ManagedFields = null);
 
 /// <summary>A list request after query parsing.</summary>
 /// <param name="ResourceVersion">Raw resourceVersion query ("" = unset).</param>
