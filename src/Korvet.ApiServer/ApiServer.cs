@@ -53,7 +53,9 @@ public sealed class ApiServer : IAsyncDisposable
         Store = new GenericStore(backend, _caches, strategies, extensions.Patcher ?? new PatchApplier(Korvet.Api.Generated.ApiSchemas.Kubernetes), Registry, time);
         ISelectorParser selectors = extensions.Selectors ?? new SelectorParser();
         var writer = new ResponseWriter(new TableConverter(time));
-        _resources = new ResourceHandler(Store, selectors, extensions.Decoder ?? new JsonBodyDecoder(), writer, options.MaxRequestBodyBytes);
+        var authentication = new AuthenticationHandler(Store, Registry, extensions.ServiceAccountTokens, time);
+        _resources = new ResourceHandler(Store, selectors, extensions.Decoder ?? new BodyDecoder(Korvet.Api.Generated.ApiSchemas.Kubernetes),
+            writer, options.MaxRequestBodyBytes, authentication);
         _watches = new WatchHandler(_caches, selectors, writer, options.BookmarkInterval, _stopping.Token);
     }
 

@@ -8,14 +8,16 @@ namespace Korvet.ApiServer;
 /// <summary>
 /// The pluggable parts of the API server, each defaulting to the built-in interim implementation: the selector parser
 /// (equality labels, metadata.name/namespace fields), the patch applier (merge patch only), the body decoder (JSON
-/// only) and per-kind strategies. Immutable.
+/// only) and per-kind strategies; the service-account token issuer serves <c>serviceaccounts/token</c> (404 without).
+/// Immutable.
 /// </summary>
 public sealed record ApiServerExtensions(
     ISelectorParser? Selectors = null,
     IPatchApplier? Patcher = null,
     IBodyDecoder? Decoder = null,
     IReadOnlyDictionary<(string Group, string Plural), IResourceStrategy>? Strategies = null,
-    WatchCacheOptions? WatchCache = null)
+    WatchCacheOptions? WatchCache = null,
+    Security.ServiceAccountTokens? ServiceAccountTokens = null)
 {
     public static ApiServerExtensions Default { get; } = new();
 }

@@ -48,11 +48,21 @@ public sealed class ServerHost : IAsyncDisposable
     {
         Directory.CreateDirectory(options.DataDir);
         loggerFactory ??= NullLoggerFactory.Instance;
-        ServerCredentials credentials = ServerCredentials.LoadOrCreate(options.DataDir, options.BindAddress);
-        IBackend backend = await StorageFactory.OpenAsync(options, cancellationToken);
+        ServerCredentials credentials = ServerCredentials.LoadOrCreate(options.DataDir, options.BindAddress, options.TokenFile, TimeProvider.System);
+        IBackend backend;
+        try
+        {
+            backend = await StorageFactory.OpenAsync(options, cancellationToken);
+        }
+        catch
+        {
+            credentials.Dispose();
+            throw;
+        }
+
         var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1));
-        var api = new Korvet.ApiServer.ApiServer(apiOptions, backend, new InterimTokenAuthenticator(credentials.AdminToken, options.TokenFile),
-            loggerFactory: loggerFactory);
+        var api = new Korvet.ApiServer.ApiServer(apiOptions, backend, credentials.CreateAuthenticator(backend),
+            new ApiServerExtensions(ServiceAccountTokens: credentials.ServiceAccountTokens), loggerFactory: loggerFactory);
         try
         {
             await api.StartAsync(cancellationToken);
@@ -62,11 +72,12 @@ public sealed class ServerHost : IAsyncDisposable
         {
             await api.DisposeAsync();
             await backend.DisposeAsync();
+            credentials.Dispose();
             throw;
         }
 
         IPAddress clientAddress = options.BindAddress.Equals(IPAddress.Any) ? IPAddress.Loopback : options.BindAddress;
-        string kubeconfig = Bootstrap.Kubeconfig.Render(new Uri($"https://{clientAddress}:{api.Port}"), credentials.CaPem, credentials.AdminToken);
+        string kubeconfig = credentials.RenderKubeconfig(new Uri($"https://{clientAddress}:{api.Port}"));
         Bootstrap.Kubeconfig.Write(options.KubeconfigPath, kubeconfig);
         if (!string.IsNullOrEmpty(options.WriteKubeconfig))
         {
@@ -109,5 +120,6 @@ public sealed class ServerHost : IAsyncDisposable
         _stopped = true;
         await Api.DisposeAsync();
         await _backend.DisposeAsync();
+        Credentials.Dispose();
     }
 }

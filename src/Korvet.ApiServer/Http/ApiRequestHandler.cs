@@ -5,6 +5,7 @@ using Korvet.ApiServer.Errors;
 using Korvet.ApiServer.OpenApi;
 using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Routing;
+using Korvet.ApiServer.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

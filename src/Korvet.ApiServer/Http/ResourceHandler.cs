@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
-using Korvet.ApiServer.Authentication;
 using Korvet.ApiServer.Codecs;
 using Korvet.ApiServer.Errors;
 using Korvet.ApiServer.Patching;
 using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Routing;
+using Korvet.ApiServer.Security;
 using Korvet.ApiServer.Storage;
 using Korvet.ApiServer.Tables;
 using Microsoft.AspNetCore.Http;
@@ -31,9 +31,12 @@ public sealed class ResourceHandler
     private readonly IBodyDecoder _decoder;
     private readonly ResponseWriter _writer;
     private readonly long _maxBody;
+    private readonly AuthenticationHandler _authentication;
 
-    public ResourceHandler(GenericStore store, ISelectorParser selectors, IBodyDecoder decoder, ResponseWriter writer, long maxBody)
+    public ResourceHandler(GenericStore store, ISelectorParser selectors, IBodyDecoder decoder, ResponseWriter writer, long maxBody,
+        AuthenticationHandler authentication)
     {
+        _authentication = authentication;
         _store = store;
         _selectors = selectors;
         _decoder = decoder;
@@ -43,8 +46,20 @@ public sealed class ResourceHandler
 
     public async Task HandleAsync(HttpContext context, RequestInfo info, ResourceDefinition resource, UserInfo user)
     {
-        _ = user;
         string ns = ScopeNamespace(info, resource);
+        if (AuthenticationHandler.Handles(resource, info.Subresource))
+        {
+            if (info.Verb != "create" || info.Rest.Count > 0)
+            {
+                throw StatusErrors.MethodNotAllowed();
+            }
+
+            DecodedBody review = await DecodeAsync(context, resource);
+            byte[] answer = await _authentication.CreateAsync(resource, ns, info.Name, review.Object, user, context.RequestAborted);
+            await ApiRequestHandler.WriteBytesAsync(context, 201, ResponseFormat.Json, answer);
+            return;
+        }
+
         IReadOnlyList<string> verbs = resource.Verbs;
         if (info.Subresource.Length > 0)
         {

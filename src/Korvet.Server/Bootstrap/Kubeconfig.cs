@@ -1,36 +1,8 @@
-using System.Text;
-
 namespace Korvet.Server.Bootstrap;
 
-/// <summary>Renders and writes the admin kubeconfig (k3s layout: cluster, context and user all named "default").</summary>
+/// <summary>Writes the admin kubeconfig (rendered by <see cref="ServerCredentials.RenderKubeconfig"/>).</summary>
 public static class Kubeconfig
 {
-    public static string Render(Uri server, string caPem, string token)
-    {
-        string caData = Convert.ToBase64String(Encoding.ASCII.GetBytes(caPem));
-        return $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - cluster:
-                certificate-authority-data: {caData}
-                server: {server.ToString().TrimEnd('/')}
-              name: default
-            contexts:
-            - context:
-                cluster: default
-                user: default
-              name: default
-            current-context: default
-            preferences: {"{}"}
-            users:
-            - name: default
-              user:
-                token: {token}
-
-            """;
-    }
-
     /// <summary>Writes atomically with mode 0600 (the file holds the admin token).</summary>
     public static void Write(string path, string content)
     {

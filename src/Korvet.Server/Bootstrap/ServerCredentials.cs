@@ -1,95 +1,66 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Korvet.ApiServer.Authentication;
+using Korvet.ApiServer.Security;
+using Korvet.Storage;
 
 namespace Korvet.Server.Bootstrap;
 
 /// <summary>
-/// The credentials a fresh server generates in its data dir and reuses on restart: a self-signed CA, a serving
-/// certificate it signs (SANs: localhost, 127.0.0.1, the bind address, kubernetes.default.svc names), and a random
-/// admin bearer token. Files: <c>tls/ca.crt</c>, <c>tls/ca.key</c>, <c>tls/serving.crt</c>, <c>tls/serving.key</c>,
-/// <c>token</c> (all 0600). The security library (CA rotation, token files, service-account JWTs) replaces this.
+/// The server's security material, loaded from the data dir or created on first start by the security library:
+/// CA and serving certificate (<c>tls/server-ca.*</c>, <c>tls/serving.*</c>), the service-account signing key
+/// (<c>tls/service.key</c>), the admin token (<c>admin.token</c>) and the optional <c>--token-file</c> users.
+/// Owns the keys; dispose once when the server stops.
 /// </summary>
-public sealed class ServerCredentials
+public sealed class ServerCredentials : IDisposable
 {
-    private ServerCredentials(X509Certificate2 ca, X509Certificate2 serving, string adminToken)
+    private ServerCredentials(ClusterCertificates certificates, StaticTokenAuthenticator staticTokens, ServiceAccountTokens serviceAccountTokens)
     {
-        Ca = ca;
-        Serving = serving;
-        AdminToken = adminToken;
+        Certificates = certificates;
+        StaticTokens = staticTokens;
+        ServiceAccountTokens = serviceAccountTokens;
     }
 
-    public X509Certificate2 Ca { get; }
+    public ClusterCertificates Certificates { get; }
+
+    public StaticTokenAuthenticator StaticTokens { get; }
+
+    public ServiceAccountTokens ServiceAccountTokens { get; }
 
     /// <summary>Serving certificate with its private key.</summary>
-    public X509Certificate2 Serving { get; }
+    public X509Certificate2 Serving => Certificates.Serving;
 
-    public string AdminToken { get; }
+    public string AdminToken => StaticTokens.AdminToken;
 
-    public string CaPem => Ca.ExportCertificatePem();
+    public string CaPem => Certificates.CaPem;
 
-    public static ServerCredentials LoadOrCreate(string dataDir, IPAddress bindAddress)
+    /// <summary>Base64 of the CA PEM, as kubeconfigs carry it.</summary>
+    public string CaData => Certificates.CaData;
+
+    public static ServerCredentials LoadOrCreate(string dataDir, IPAddress bindAddress, string? tokenFile, TimeProvider time)
     {
-        string tls = Path.Combine(dataDir, "tls");
-        Directory.CreateDirectory(tls);
-        string caCrt = Path.Combine(tls, "ca.crt");
-        string caKey = Path.Combine(tls, "ca.key");
-        string crt = Path.Combine(tls, "serving.crt");
-        string key = Path.Combine(tls, "serving.key");
-        string tokenPath = Path.Combine(dataDir, "token");
-        if (!File.Exists(caCrt) || !File.Exists(caKey) || !File.Exists(crt) || !File.Exists(key))
+        bool extraAddress = !bindAddress.Equals(IPAddress.Loopback) && !bindAddress.Equals(IPAddress.Any) && !bindAddress.Equals(IPAddress.IPv6Any);
+        var certificateOptions = new CertificateOptions
         {
-            using ECDsa caKeyPair = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var caRequest = new CertificateRequest("CN=korvet-server-ca", caKeyPair, HashAlgorithmName.SHA256);
-            caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-            caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-            caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
-            DateTimeOffset now = DateTimeOffset.UtcNow;
-            using X509Certificate2 ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(10));
-
-            using ECDsa servingKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var request = new CertificateRequest("CN=korvet-server", servingKey, HashAlgorithmName.SHA256);
-            var san = new SubjectAlternativeNameBuilder();
-            foreach (string dns in new[] { "localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local" })
-            {
-                san.AddDnsName(dns);
-            }
-
-            san.AddIpAddress(IPAddress.Loopback);
-            if (!bindAddress.Equals(IPAddress.Loopback) && !bindAddress.Equals(IPAddress.Any))
-            {
-                san.AddIpAddress(bindAddress);
-            }
-
-            request.CertificateExtensions.Add(san.Build());
-            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-            byte[] serial = RandomNumberGenerator.GetBytes(16);
-            serial[0] &= 0x7f;
-            using X509Certificate2 serving = request.Create(ca, now.AddMinutes(-5), now.AddYears(1), serial);
-
-            WritePrivate(caCrt, ca.ExportCertificatePem());
-            WritePrivate(caKey, caKeyPair.ExportPkcs8PrivateKeyPem());
-            WritePrivate(crt, serving.ExportCertificatePem());
-            WritePrivate(key, servingKey.ExportPkcs8PrivateKeyPem());
-        }
-
-        if (!File.Exists(tokenPath))
-        {
-            WritePrivate(tokenPath, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
-        }
-
-        X509Certificate2 caCert = X509Certificate2.CreateFromPem(File.ReadAllText(caCrt));
-        X509Certificate2 servingCert = X509Certificate2.CreateFromPemFile(crt, key);
-        return new ServerCredentials(caCert, servingCert, File.ReadAllText(tokenPath).Trim());
+            DataDirectory = dataDir,
+            ExtraSubjectAlternativeNames = extraAddress ? [bindAddress.ToString()] : [],
+        };
+        ClusterCertificates certificates = ClusterCertificates.LoadOrCreate(certificateOptions, time);
+        StaticTokenAuthenticator staticTokens = StaticTokenAuthenticator.LoadOrCreate(new TokenAuthOptions { DataDirectory = dataDir, TokenFile = tokenFile });
+        ServiceAccountTokens serviceAccounts = ServiceAccountTokens.LoadOrCreate(new ServiceAccountTokenOptions { DataDirectory = dataDir }, time);
+        return new ServerCredentials(certificates, staticTokens, serviceAccounts);
     }
 
-    private static void WritePrivate(string path, string content)
+    /// <summary>The request authenticator: admin token, token file, then service-account JWTs checked against storage.</summary>
+    public IRequestAuthenticator CreateAuthenticator(IBackend backend) =>
+        new BearerRequestAuthenticator(new BearerTokenAuthenticator(StaticTokens, ServiceAccountTokens), backend);
+
+    /// <summary>The admin kubeconfig for a server reachable at <paramref name="server"/>.</summary>
+    public string RenderKubeconfig(Uri server) => AdminKubeconfig.Render(server.ToString().TrimEnd('/'), CaData, AdminToken);
+
+    public void Dispose()
     {
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, content);
-        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(temp, path, overwrite: true);
+        Certificates.Dispose();
+        ServiceAccountTokens.Dispose();
     }
 }
