@@ -67,6 +67,13 @@ public sealed class BodyDecoder : IBodyDecoder
             throw StatusErrors.BadRequest($"Object '{resource.Kind}' must be a JSON object");
         }
 
+        if (mediaType != "application/json")
+        {
+            // YAML and protobuf produce CLR-typed numbers (int, long, double); re-reading the JSON text gives the same
+            // element-backed values a JSON body has, which convert to any numeric type the strategies ask for.
+            obj = (JsonObject)JsonNode.Parse(obj.ToJsonString(), NodeOptions, DocumentOptions)!;
+        }
+
         return new DecodedBody(obj, []);
     }
 

@@ -51,10 +51,13 @@ public sealed class ServerSideApply
             throw StatusErrors.BadRequest($"error decoding YAML: {e.Message}");
         }
 
-        if (node is not JsonObject config)
+        if (node is not JsonObject parsed)
         {
             throw StatusErrors.BadRequest("error decoding YAML: the applied configuration must be an object");
         }
+
+        // Element-backed numbers, as a JSON body gives them (YAML yields CLR-typed long/double values).
+        var config = (JsonObject)JsonNode.Parse(parsed.ToJsonString())!;
 
         string apiVersion = (string?)config["apiVersion"] ?? "";
         string kind = (string?)config["kind"] ?? "";
@@ -249,7 +252,7 @@ public sealed class ServerSideApply
         return new StatusException(409, "Conflict", message, new StatusDetails(null, null, null, causes));
     }
 
-    /// <summary>upstream's printManager: <c>"name"</c>, plus <c> using v1 at time</c> for Update entries.</summary>
+    /// <summary>upstream's printManager: <c>"name"</c>, plus <c> using v1</c> for Update entries.</summary>
     private static string PrintManager(JsonObject entry)
     {
         string text = $"\"{(string?)entry["manager"]}\"";
@@ -260,11 +263,8 @@ public sealed class ServerSideApply
 
         if ((string?)entry["operation"] == "Update")
         {
+            // The manager identity upstream compares carries no time, so its message never shows one.
             text += $" using {(string?)entry["apiVersion"]}";
-            if ((string?)entry["time"] is { Length: > 0 } time)
-            {
-                text += " at " + time;
-            }
         }
 
         return text;

@@ -40,10 +40,13 @@ internal static class JsonFields
     public static string Str(JsonObject? obj, string key) =>
         obj?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
 
+    /// <summary>A number whatever CLR type backs it (element, int, long, double: defaulting code writes ints).</summary>
     public static long? Long(JsonObject? obj, string key) =>
-        obj?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out long l) ? l
-        : obj?[key] is JsonValue d && d.GetValueKind() == JsonValueKind.Number ? (long)d.GetValue<double>()
-        : null;
+        obj?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            ? v.TryGetValue(out long l) ? l
+            : v.TryGetValue(out int i) ? i
+            : (long)double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     public static bool Bool(JsonObject? obj, string key) =>
         obj?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
