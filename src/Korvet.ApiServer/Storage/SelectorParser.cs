@@ -9,7 +9,7 @@ namespace Korvet.ApiServer.Storage;
 /// <summary>
 /// Upstream's selectors: the full label selector grammar (equality and set-based) and each kind's field selector
 /// contract (<see cref="KindFields"/>: pods' <c>spec.nodeName</c>, <c>status.phase</c>, ...). Bad selectors answer 400
-/// with upstream's wrapped message. Stateless; thread-safe.
+/// with upstream's message. Stateless; thread-safe.
 /// </summary>
 public sealed class SelectorParser : ISelectorParser
 {
@@ -25,9 +25,8 @@ public sealed class SelectorParser : ISelectorParser
         }
         catch (SelectorException e)
         {
-            string gvr = $"{resource.Group}/{resource.Version}, Resource={resource.Plural}";
-            throw StatusErrors.BadRequest(
-                $"Unable to find \"{gvr}\" that match label selector \"{labelSelector}\", field selector \"{fieldSelector}\": {e.Message}");
+            // kubectl adds its own "Unable to find ... that match label selector ..." prefix to list errors.
+            throw StatusErrors.BadRequest(e.Message);
         }
 
         if (labels.IsEverything && fields.IsEverything)
