@@ -56,9 +56,9 @@ public sealed class KubectlApplyTests : IClassFixture<KorvetServerFixture>
         Assert.Contains("configmap/app-config created", first.Out, StringComparison.Ordinal);
         Assert.Contains("deployment.apps/shop created", first.Out, StringComparison.Ordinal);
 
-        // Another writer changes the side container; re-applying the edited manifest must keep that change.
+        // Another writer adds a container the manifest does not mention; re-applying the edited manifest keeps it.
         Succeeded(await _server.RunAsync("patch", "deploy", "shop", "--type", "strategic",
-            "-p", """{"spec":{"template":{"spec":{"containers":[{"name":"side","image":"busybox:1.36"}]}}}}"""));
+            "-p", """{"spec":{"template":{"spec":{"containers":[{"name":"extra","image":"alpine"}]}}}}"""));
         await File.WriteAllTextAsync(file, Manifest.Replace("nginx:1.25", "nginx:1.27", StringComparison.Ordinal)
             .Replace("value: \"one\"", "value: \"two\"", StringComparison.Ordinal)
             .Replace("  key2: v2\n", "  key3: v3\n", StringComparison.Ordinal));
@@ -68,9 +68,10 @@ public sealed class KubectlApplyTests : IClassFixture<KorvetServerFixture>
         Assert.Contains("deployment.apps/shop configured", second.Out, StringComparison.Ordinal);
 
         var images = await _server.RunAsync("get", "deploy", "shop", "-o",
-            "jsonpath={.spec.template.spec.containers[*].image} {.spec.template.spec.containers[0].env[0].value} {.metadata.generation}");
+            "jsonpath={.spec.template.spec.containers[?(@.name==\"main\")].image} {.spec.template.spec.containers[?(@.name==\"extra\")].image} "
+            + "{.spec.template.spec.containers[?(@.name==\"main\")].env[0].value} {.metadata.generation}");
         Succeeded(images);
-        Assert.Equal("nginx:1.27 busybox:1.36 two 3", images.Out);
+        Assert.Equal("nginx:1.27 alpine two 3", images.Out);
 
         var data = await _server.RunAsync("get", "cm", "app-config", "-o", "jsonpath={.data}");
         Succeeded(data);

@@ -26,7 +26,7 @@ public sealed class KubectlCreateTests : IClassFixture<KorvetServerFixture>
         };
         foreach ((string[] args, string expected) in steps)
         {
-            var result = await _server.RunAsync([.. args, "-n", "gen"]);
+            var result = await _server.RunAsync(["-n", "gen", .. args]);
             Succeeded(result);
             Assert.Equal(expected, result.Out.Trim());
         }

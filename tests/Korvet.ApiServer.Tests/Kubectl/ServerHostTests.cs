@@ -20,8 +20,10 @@ public sealed class ServerHostTests
                 token = first.Credentials.AdminToken;
                 ca = first.Credentials.CaPem;
                 string kubeconfig = await File.ReadAllTextAsync(options.KubeconfigPath);
-                Assert.Contains($"token: {token}", kubeconfig, StringComparison.Ordinal);
-                Assert.Contains($"server: https://127.0.0.1:{first.Api.Port}", kubeconfig, StringComparison.Ordinal);
+                Assert.Contains($"token: \"{token}\"", kubeconfig, StringComparison.Ordinal);
+                Assert.Contains($"server: \"https://127.0.0.1:{first.Api.Port}\"", kubeconfig, StringComparison.Ordinal);
+                Assert.Contains("certificate-authority-data: " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(ca)), kubeconfig,
+                    StringComparison.Ordinal);
                 Assert.Equal(kubeconfig, await File.ReadAllTextAsync(extra));
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(options.KubeconfigPath));
             }
