@@ -90,7 +90,7 @@ public sealed class YamlTests
     public void WriterQuotesWhatWouldReadAsSomethingElse()
     {
         var node = JsonNode.Parse("""{"a":"true","b":"123","c":"","d":"2008-01-01T01:01:01Z","e":"plain text","f":"x\ny","g":[],"h":{},"i":5,"j":null,"k":[{"n":"v"}],"l":"*"}""");
-        string yaml = YamlWriter.Write(node);
+        string yaml = YamlWriter.Write(node, sortKeys: false);
         Assert.True(yaml.Contains("a: \"true\"", StringComparison.Ordinal), yaml);
         Assert.Contains("b: \"123\"", yaml, StringComparison.Ordinal);
         Assert.Contains("d: \"2008-01-01T01:01:01Z\"", yaml, StringComparison.Ordinal);
