@@ -42,7 +42,7 @@ public sealed class FieldSelector
     /// <summary>Matches every object.</summary>
     public static FieldSelector Everything { get; } = new([]);
 
-    /// <summary>Terms in upstream order (sorted by their text).</summary>
+    /// <summary>Terms sorted by their canonical text.</summary>
     public IReadOnlyList<FieldRequirement> Requirements => _requirements;
 
     public bool IsEverything => _requirements.Length == 0;
@@ -57,7 +57,6 @@ public sealed class FieldSelector
         }
 
         List<string> terms = SplitTerms(text);
-        terms.Sort(StringComparer.Ordinal);
         var requirements = new List<FieldRequirement>(terms.Count);
         foreach (string term in terms)
         {
@@ -74,7 +73,9 @@ public sealed class FieldSelector
             requirements.Add(new FieldRequirement(field, op, UnescapeValue(rawValue)));
         }
 
-        return requirements.Count == 0 ? Everything : new FieldSelector([.. requirements]);
+        // Upstream sorts the raw terms; sorting the canonical text instead gives the same order for ordinary
+        // selectors and keeps Parse(s.ToString()) stable for odd ones ("==" vs "=", escapes).
+        return FromRequirements(requirements);
     }
 
     /// <summary>A selector from terms (sorted by their text, like parsing).</summary>
