@@ -90,7 +90,8 @@ public sealed class OpenApiDocumentTests(ITestOutputHelper output)
         Assert.Equal(("object", "string"), ((string?)labels["type"], (string?)labels["additionalProperties"]!["type"]));
         Assert.Equal(("string", "date-time"), ((string?)schemas["io.k8s.apimachinery.pkg.apis.meta.v1.Time"]!["type"],
             (string?)schemas["io.k8s.apimachinery.pkg.apis.meta.v1.Time"]!["format"]));
-        Assert.Equal("string", (string?)schemas["io.k8s.apimachinery.pkg.api.resource.Quantity"]!["type"]);
+        Assert.Equal(["string", "number"], schemas["io.k8s.apimachinery.pkg.api.resource.Quantity"]!["oneOf"]!.AsArray().Select(t => (string)t!["type"]!).ToArray());
+        Assert.Equal("int-or-string", (string?)schemas["io.k8s.apimachinery.pkg.util.intstr.IntOrString"]!["format"]);
         Assert.True((bool)schemas["io.k8s.apimachinery.pkg.util.intstr.IntOrString"]!["x-kubernetes-int-or-string"]!);
         Assert.Equal("object", (string?)schemas["io.k8s.apimachinery.pkg.runtime.RawExtension"]!["type"]);
         Assert.Equal("atomic", (string?)schemas["io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"]?["x-kubernetes-map-type"]
