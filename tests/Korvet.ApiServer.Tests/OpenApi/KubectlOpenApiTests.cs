@@ -124,9 +124,12 @@ public sealed class KubectlOpenApiTests(ITestOutputHelper output)
             Assert.True(first.ExitCode == 0, first.ToString());
 
             h.WriteFile("d.yaml", Deployment.Replace("busybox:1", "busybox:2", StringComparison.Ordinal) + "\n      - name: b\n        image: nginx\n");
-            KubectlResult second = await h.RunAsync(kubectl, "apply", "-f", file);
+            KubectlResult second = await h.RunAsync(kubectl, "apply", "-f", file, "-v=6");
             output.WriteLine(second.ToString());
             Assert.DoesNotContain("error calculating patch from openapi", second.Stderr);
+            // The patch metadata came from the v3 document: kubectl never fell back to v2 or its compiled-in types' path.
+            Assert.Contains("/openapi/v3/apis/apps/v1?hash=", second.Stderr);
+            Assert.DoesNotContain("/openapi/v2", second.Stderr);
             (string type, string body) = Assert.Single(h.Patcher.Seen);
             output.WriteLine(type + " " + body);
             Assert.Equal("application/strategic-merge-patch+json", type);
