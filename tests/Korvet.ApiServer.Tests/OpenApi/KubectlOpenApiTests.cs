@@ -108,6 +108,41 @@ public sealed class KubectlOpenApiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task SwaggerV2IsServedAsProtobufToKubectl()
+    {
+        (KubectlHarness? h, string kubectl) = await StartAsync();
+        if (h is null)
+        {
+            return;
+        }
+
+        await using (h)
+        {
+            KubectlResult explain = await h.RunAsync(kubectl, "explain", "pods.spec.containers.ports", "--output", "plaintext-openapiv2");
+            output.WriteLine(explain.ToString());
+            Assert.True(explain.ExitCode == 0, explain.ToString());
+            Assert.Contains("RESOURCE: ports <[]Object>", explain.Stdout);
+            Assert.Matches(@"\n\s+containerPort\s+<integer> -required-", explain.Stdout);
+
+            // kubectl 1.27 reads /openapi/v2 (protobuf only) before apply and for explain.
+            string old = Path.Combine(Path.GetDirectoryName(kubectl)!, "kubectl.1.27");
+            if (!File.Exists(old))
+            {
+                output.WriteLine("kubectl.1.27 not bundled; old-client part skipped");
+                return;
+            }
+
+            KubectlResult apply = await h.RunAsync(old, "apply", "-f", h.WriteFile("d.yaml", Deployment));
+            output.WriteLine(apply.ToString());
+            Assert.True(apply.ExitCode == 0, apply.ToString());
+            Assert.Contains("deployment.apps/web created", apply.Stdout);
+            KubectlResult oldExplain = await h.RunAsync(old, "explain", "deployments.spec.replicas");
+            Assert.True(oldExplain.ExitCode == 0, oldExplain.ToString());
+            Assert.Contains("FIELD: replicas <integer>", oldExplain.Stdout);
+        }
+    }
+
+    [Fact]
     public async Task ApplyBuildsAStrategicMergePatchKeyedByContainerName()
     {
         (KubectlHarness? h, string kubectl) = await StartAsync();

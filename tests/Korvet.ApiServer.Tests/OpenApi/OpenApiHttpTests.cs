@@ -58,5 +58,14 @@ public sealed class OpenApiHttpTests
         JsonObject doc = (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("2.0", (string?)doc["swagger"]);
         Assert.NotNull(response.Headers.ETag);
+
+        using var protobuf = new HttpRequestMessage(HttpMethod.Get, "/openapi/v2");
+        protobuf.Headers.TryAddWithoutValidation("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf");
+        HttpResponseMessage pb = await server.Client.SendAsync(protobuf);
+        Assert.Equal(HttpStatusCode.OK, pb.StatusCode);
+        Assert.Equal("application/com.github.proto-openapi.spec.v2.v1.0+protobuf", pb.Content.Headers.ContentType!.MediaType);
+        byte[] body = await pb.Content.ReadAsByteArrayAsync();
+        Assert.Equal([0x0a, 0x03, (byte)'2', (byte)'.', (byte)'0'], body[..5]); // field 1 (swagger) = "2.0"
+        Assert.NotEqual(response.Headers.ETag!.Tag, pb.Headers.ETag!.Tag);
     }
 }
