@@ -56,7 +56,7 @@ public sealed class ApiServer : IAsyncDisposable
         var authentication = new AuthenticationHandler(Store, Registry, extensions.ServiceAccountTokens, time);
         _resources = new ResourceHandler(Store, selectors, extensions.Decoder ?? new BodyDecoder(Korvet.Api.Generated.ApiSchemas.Kubernetes),
             writer, options.MaxRequestBodyBytes, authentication);
-        _watches = new WatchHandler(_caches, selectors, writer, options.BookmarkInterval, _stopping.Token);
+        _watches = new WatchHandler(_caches, Store, selectors, writer, options.BookmarkInterval, _stopping.Token);
     }
 
     public ResourceRegistry Registry { get; }

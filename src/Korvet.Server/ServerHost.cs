@@ -46,9 +46,11 @@ public sealed class ServerHost : IAsyncDisposable
     public static async Task<ServerHost> StartAsync(ServerOptions options, ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         Directory.CreateDirectory(options.DataDir);
         loggerFactory ??= NullLoggerFactory.Instance;
         ServerCredentials credentials = ServerCredentials.LoadOrCreate(options.DataDir, options.BindAddress, options.TokenFile, TimeProvider.System);
+        TimeSpan credentialsTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         IBackend backend;
         try
         {
@@ -60,6 +62,7 @@ public sealed class ServerHost : IAsyncDisposable
             throw;
         }
 
+        TimeSpan storageTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1));
         var api = new Korvet.ApiServer.ApiServer(apiOptions, backend, credentials.CreateAuthenticator(backend),
             new ApiServerExtensions(ServiceAccountTokens: credentials.ServiceAccountTokens), loggerFactory: loggerFactory);
@@ -87,7 +90,9 @@ public sealed class ServerHost : IAsyncDisposable
         ILogger logger = loggerFactory.CreateLogger<ServerHost>();
         if (logger.IsEnabled(LogLevel.Information))
         {
-            logger.LogInformation("korvet server listening on {Address}", api.BaseAddress);
+            logger.LogInformation("korvet server listening on {Address} after {Total:F0} ms (credentials {Credentials:F0} ms, storage {Storage:F0} ms)",
+                api.BaseAddress, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, credentialsTime.TotalMilliseconds,
+                storageTime.TotalMilliseconds);
         }
 
         return new ServerHost(options, backend, credentials, api, kubeconfig);

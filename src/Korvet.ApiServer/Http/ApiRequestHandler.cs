@@ -39,7 +39,7 @@ public sealed class ApiRequestHandler
         _watches = watches;
         _logger = logger;
         _version = VersionInfo.Serialize();
-        _openApi = new OpenApiEndpoint(new OpenApiDocuments(registry, Korvet.Api.Generated.ApiSchemas.Kubernetes, VersionInfo.GitVersion));
+        _openApi = new OpenApiEndpoint(new OpenApiDocuments(registry, () => Korvet.Api.Generated.ApiSchemas.Kubernetes, VersionInfo.GitVersion));
     }
 
     public async Task HandleAsync(HttpContext context)

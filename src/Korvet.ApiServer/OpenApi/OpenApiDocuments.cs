@@ -27,18 +27,20 @@ public sealed class OpenApiDocuments
     private static readonly string[] MetaRoots =
         ["DeleteOptions", "Status", "Patch", "WatchEvent", "APIResourceList"];
 
-    private readonly SchemaCatalog _catalog;
+    private readonly Lazy<SchemaCatalog> _lazyCatalog;
     private readonly ResourceRegistry _registry;
     private readonly string _version;
     private readonly Dictionary<string, Lazy<OpenApiDocument>> _groupVersions = new(StringComparer.Ordinal);
     private readonly Lazy<OpenApiDocument> _root;
     private readonly Lazy<OpenApiDocument> _v2;
+    private readonly Lazy<OpenApiDocument> _v2Protobuf;
 
-    public OpenApiDocuments(ResourceRegistry registry, ApiSchema schema, string gitVersion)
+    /// <param name="schema">Called on first document build, not before: constructing this type costs nothing at start.</param>
+    public OpenApiDocuments(ResourceRegistry registry, Func<ApiSchema> schema, string gitVersion)
     {
         _registry = registry;
         _version = gitVersion;
-        _catalog = new SchemaCatalog(schema, registry);
+        _lazyCatalog = new Lazy<SchemaCatalog>(() => new SchemaCatalog(schema(), registry), LazyThreadSafetyMode.ExecutionAndPublication);
         foreach (ApiGroupDefinition group in registry.Groups)
         {
             foreach (string version in group.Versions)
@@ -51,7 +53,10 @@ public sealed class OpenApiDocuments
 
         _root = new Lazy<OpenApiDocument>(BuildRoot, LazyThreadSafetyMode.ExecutionAndPublication);
         _v2 = new Lazy<OpenApiDocument>(BuildV2, LazyThreadSafetyMode.ExecutionAndPublication);
+        _v2Protobuf = new Lazy<OpenApiDocument>(() => new OpenApiDocument(SwaggerProtobuf.Convert(V2.Body)), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private SchemaCatalog Catalog => _lazyCatalog.Value;
 
     /// <summary>"api/v1", "apis/apps/v1", ... in discovery order.</summary>
     public IReadOnlyCollection<string> GroupVersionPaths => _groupVersions.Keys;
@@ -59,6 +64,9 @@ public sealed class OpenApiDocuments
     public OpenApiDocument V3Root => _root.Value;
 
     public OpenApiDocument V2 => _v2.Value;
+
+    /// <summary>The v2 document as gnostic <c>openapi.v2.Document</c> protobuf (what client-go's OpenAPISchema reads).</summary>
+    public OpenApiDocument V2Protobuf => _v2Protobuf.Value;
 
     /// <summary>The document of one group-version ("api/v1", "apis/apps/v1"), or null when it is not served.</summary>
     public OpenApiDocument? V3(string groupVersionPath) =>
@@ -92,8 +100,8 @@ public sealed class OpenApiDocuments
         var synthetic = new List<(string, Action<Utf8JsonWriter>)>();
         IReadOnlyList<ResourceDefinition> resources = _registry.ResourcesOf(group, version) ?? [];
         IReadOnlyList<PathSpec> paths = PathBuilder.Build(group, version, resources, (g, v, k) => SchemaFor(g, v, k, synthetic));
-        IReadOnlyList<MessageDescriptor> messages = _catalog.Closure(Roots(resources));
-        byte[] body = DocumentWriter.Write(true, "Kubernetes", _version, paths, messages, Distinct(synthetic), _catalog);
+        IReadOnlyList<MessageDescriptor> messages = Catalog.Closure(Roots(resources));
+        byte[] body = DocumentWriter.Write(true, "Kubernetes", _version, paths, messages, Distinct(synthetic), Catalog);
         return new OpenApiDocument(body);
     }
 
@@ -111,8 +119,8 @@ public sealed class OpenApiDocuments
         }
 
         paths.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        IReadOnlyList<MessageDescriptor> messages = _catalog.Closure(Roots(_registry.All));
-        return new OpenApiDocument(DocumentWriter.Write(false, "Kubernetes", _version, paths, messages, Distinct(synthetic), _catalog));
+        IReadOnlyList<MessageDescriptor> messages = Catalog.Closure(Roots(_registry.All));
+        return new OpenApiDocument(DocumentWriter.Write(false, "Kubernetes", _version, paths, messages, Distinct(synthetic), Catalog));
     }
 
     private IEnumerable<string> Roots(IEnumerable<ResourceDefinition> resources)
@@ -127,7 +135,7 @@ public sealed class OpenApiDocuments
             foreach ((string g, string v, string k) in new[] { (r.Group, r.Version, r.Kind), (r.Group, r.Version, r.ListKind) }
                          .Concat(r.Subresources.Select(s => (s.Group, s.Version, s.Kind))))
             {
-                if (_catalog.MessageOf(g, v, k) is { } message)
+                if (Catalog.MessageOf(g, v, k) is { } message)
                 {
                     yield return message.FullName;
                 }
@@ -139,7 +147,7 @@ public sealed class OpenApiDocuments
     /// object schema carrying their GVK so that kubectl still finds them.</summary>
     private string SchemaFor(string group, string version, string kind, List<(string, Action<Utf8JsonWriter>)> synthetic)
     {
-        if (_catalog.MessageOf(group, version, kind) is { } message)
+        if (Catalog.MessageOf(group, version, kind) is { } message)
         {
             return SchemaNames.FromProto(message.FullName);
         }

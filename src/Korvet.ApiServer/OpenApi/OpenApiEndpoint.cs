@@ -6,12 +6,18 @@ namespace Korvet.ApiServer.OpenApi;
 /// <summary>
 /// Serves <c>/openapi/v2</c>, <c>/openapi/v3</c> and <c>/openapi/v3/{api/v1|apis/g/v}</c> as JSON with upstream's
 /// caching contract: ETag = content hash, 304 on If-None-Match; a v3 request carrying the current <c>hash</c> is
-/// immutable, a stale hash is redirected (301) to the current URL. Protobuf-only Accept headers get 406 so that
-/// clients fall back to JSON. Stateless apart from the shared, lazily built documents.
+/// immutable, a stale hash is redirected (301) to the current URL. v2 is also served as gnostic protobuf when asked
+/// for (client-go reads only that form); a v3 request that accepts only protobuf gets 406, and clients fall back to
+/// JSON. Stateless apart from the shared, lazily built documents.
 /// </summary>
 public sealed class OpenApiEndpoint(OpenApiDocuments documents)
 {
     private const string V3Prefix = "/openapi/v3/";
+
+    /// <summary>The media type client-go asks /openapi/v2 for; the answer's Content-Type spells the version with a dot.</summary>
+    public const string V2ProtobufAccept = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+
+    private const string V2ProtobufContentType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
     public OpenApiDocuments Documents { get; } = documents;
 
@@ -32,7 +38,14 @@ public sealed class OpenApiEndpoint(OpenApiDocuments documents)
 
         OpenApiDocument? document;
         bool hashed = false;
-        if (trimmed == "/openapi/v2")
+        string contentType = "application/json";
+        string accept = request.Headers.Accept.ToString();
+        if (trimmed == "/openapi/v2" && PrefersV2Protobuf(accept))
+        {
+            document = Documents.V2Protobuf;
+            contentType = V2ProtobufContentType;
+        }
+        else if (trimmed == "/openapi/v2")
         {
             document = Documents.V2;
         }
@@ -68,7 +81,7 @@ public sealed class OpenApiEndpoint(OpenApiDocuments documents)
             throw StatusErrors.NoSuchResource();
         }
 
-        if (!AcceptsJson(request.Headers.Accept.ToString()))
+        if (contentType == "application/json" && !AcceptsJson(accept))
         {
             throw StatusErrors.NotAcceptable(["application/json"]);
         }
@@ -89,7 +102,7 @@ public sealed class OpenApiEndpoint(OpenApiDocuments documents)
         }
 
         response.StatusCode = 200;
-        response.ContentType = "application/json";
+        response.ContentType = contentType;
         response.ContentLength = document.Body.Length;
         if (request.Method != "HEAD")
         {
@@ -97,6 +110,26 @@ public sealed class OpenApiEndpoint(OpenApiDocuments documents)
         }
 
         return true;
+    }
+
+    /// <summary>True when the protobuf v2 form is listed before any JSON-compatible media type.</summary>
+    public static bool PrefersV2Protobuf(string accept)
+    {
+        foreach (string part in accept.Split(','))
+        {
+            string media = part.Split(';')[0].Trim();
+            if (media == V2ProtobufAccept)
+            {
+                return true;
+            }
+
+            if (media is "*/*" or "application/*" or "application/json")
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True unless every listed media type is something other than JSON (e.g. only the protobuf forms).</summary>

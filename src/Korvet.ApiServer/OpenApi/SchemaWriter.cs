@@ -32,10 +32,13 @@ internal sealed class SchemaWriter(SchemaCatalog catalog, bool v3)
                 break;
             case JsonForm.IntOrString:
                 w.WriteString("format", "int-or-string");
-                w.WriteString("type", "string");
+                WriteTypeOrOneOf(w, "string", "integer", "string");
                 w.WriteBoolean("x-kubernetes-int-or-string", true);
                 break;
-            case JsonForm.Quantity or JsonForm.Duration or JsonForm.GroupVersion:
+            case JsonForm.Quantity:
+                WriteTypeOrOneOf(w, "string", "string", "number");
+                break;
+            case JsonForm.Duration or JsonForm.GroupVersion:
                 w.WriteString("type", "string");
                 break;
             case JsonForm.StringArray:
@@ -109,6 +112,27 @@ internal sealed class SchemaWriter(SchemaCatalog catalog, bool v3)
         {
             w.WriteString("x-kubernetes-map-type", "atomic");
         }
+    }
+
+    /// <summary>v2 names one type; v3 lists the alternatives (upstream's OpenAPIV3OneOfTypes), which is also what makes
+    /// kubectl explain print the type's name (IntOrString, Quantity) rather than "string".</summary>
+    private void WriteTypeOrOneOf(Utf8JsonWriter w, string v2Type, params string[] v3Types)
+    {
+        if (!v3)
+        {
+            w.WriteString("type", v2Type);
+            return;
+        }
+
+        w.WriteStartArray("oneOf");
+        foreach (string type in v3Types)
+        {
+            w.WriteStartObject();
+            w.WriteString("type", type);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     public static void WriteGvk(Utf8JsonWriter w, GroupVersionKind gvk)

@@ -46,6 +46,13 @@ public interface IResourceStrategy
     IReadOnlyList<StatusCause> Validate(ResourceDefinition resource, JsonObject obj);
 
     IReadOnlyList<StatusCause> ValidateUpdate(ResourceDefinition resource, JsonObject obj, JsonObject old);
+
+    /// <summary>
+    /// Graceful deletion (upstream's CheckGracefulDelete): the grace period in seconds for deleting
+    /// <paramref name="obj"/> given the requested one, or 0 to delete now. A positive answer makes the store set
+    /// deletionTimestamp = now + grace and keep the object until a later delete with grace 0 (the kubelet's).
+    /// </summary>
+    long GracePeriodSeconds(ResourceDefinition resource, JsonObject obj, long? requested);
 }
 
 /// <summary>

@@ -25,7 +25,11 @@ internal abstract class KindStrategy : IResourceStrategy
 
     public bool AllowUnconditionalUpdate => _defaults.AllowUnconditionalUpdate;
 
-    public bool ReturnDeletedObject => _defaults.ReturnDeletedObject;
+    public virtual bool ReturnDeletedObject => _defaults.ReturnDeletedObject;
+
+    /// <summary>Immediate deletion unless the kind overrides it (pods).</summary>
+    public virtual long GracePeriodSeconds(ResourceDefinition resource, JsonObject obj, long? requested) =>
+        _defaults.GracePeriodSeconds(resource, obj, requested);
 
     /// <summary>Upstream's SetObjectDefaults for the kind; must be idempotent.</summary>
     protected abstract void ApplyDefaults(JsonObject obj);

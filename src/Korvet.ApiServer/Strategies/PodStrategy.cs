@@ -19,6 +19,15 @@ internal sealed class PodStrategy : KindStrategy
     {
     }
 
+    /// <summary>Graceful deletion of bound, non-terminal pods (the API server's pod rules).</summary>
+    private static readonly Storage.PodStrategy Deletion = new();
+
+    /// <summary>Deleting a pod answers with the pod, like upstream.</summary>
+    public override bool ReturnDeletedObject => true;
+
+    public override long GracePeriodSeconds(ResourceDefinition resource, JsonObject obj, long? requested) =>
+        Deletion.GracePeriodSeconds(resource, obj, requested);
+
     protected override void ApplyDefaults(JsonObject obj) => PodDefaults.Pod(JsonFields.Child(obj, "spec"));
 
     public override void PrepareForCreate(ResourceDefinition resource, JsonObject obj)
