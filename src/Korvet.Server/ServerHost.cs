@@ -49,7 +49,7 @@ public sealed class ServerHost : IAsyncDisposable
         Directory.CreateDirectory(options.DataDir);
         loggerFactory ??= NullLoggerFactory.Instance;
         ServerCredentials credentials = ServerCredentials.LoadOrCreate(options.DataDir, options.BindAddress);
-        IBackend backend = StorageFactory.Open(options);
+        IBackend backend = await StorageFactory.OpenAsync(options, cancellationToken);
         var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1));
         var api = new Korvet.ApiServer.ApiServer(apiOptions, backend, new InterimTokenAuthenticator(credentials.AdminToken, options.TokenFile),
             loggerFactory: loggerFactory);

@@ -14,8 +14,8 @@ namespace Korvet.ApiServer.Http;
 
 /// <summary>
 /// Non-watch resource verbs: get, list, create, update, patch, delete, deletecollection, for the resource itself and
-/// its status subresource. Other subresources (scale, log, exec, ...) are served by later components and answer 404
-/// here. Stateless; thread-safe.
+/// its status subresource. Other subresources (log, exec, ...) are served by later components and answer 404
+/// here. The scale subresource (autoscaling/v1 Scale) is served for every resource that lists it. Stateless; thread-safe.
 /// </summary>
 public sealed class ResourceHandler
 {
@@ -48,12 +48,18 @@ public sealed class ResourceHandler
         if (info.Subresource.Length > 0)
         {
             SubresourceDefinition sub = resource.FindSubresource(info.Subresource) ?? throw StatusErrors.NoSuchResource();
-            if (sub.Name != "status" || info.Rest.Count > 0)
+            if (sub.Name is not ("status" or "scale") || info.Rest.Count > 0)
             {
                 throw StatusErrors.NoSuchResource();
             }
 
             verbs = sub.Verbs;
+        }
+
+        if (info.Subresource == "scale" && verbs.Contains(info.Verb) && ns.Length > 0)
+        {
+            await HandleScaleAsync(context, info, resource, ns);
+            return;
         }
 
         if (!verbs.Contains(info.Verb) || (resource.Namespaced && ns.Length == 0 && info.Verb is not ("list" or "deletecollection")))
@@ -123,6 +129,34 @@ public sealed class ResourceHandler
             default:
                 throw StatusErrors.MethodNotAllowed();
         }
+    }
+
+    private async Task HandleScaleAsync(HttpContext context, RequestInfo info, ResourceDefinition resource, string ns)
+    {
+        CancellationToken ct = context.RequestAborted;
+        byte[] scale;
+        switch (info.Verb)
+        {
+            case "get":
+                scale = await _store.GetScaleAsync(resource, ns, info.Name, ct);
+                break;
+            case "update":
+                DecodedBody body = await DecodeAsync(context, resource);
+                scale = await _store.UpdateScaleAsync(resource, ns, info.Name, body.Object, WriteOptionsFrom(context), ct);
+                break;
+            default:
+                string patchType = ResponseFormat.MediaType(context.Request.ContentType);
+                if (!PatchTypes.Contains(patchType))
+                {
+                    throw StatusErrors.UnsupportedMediaType(PatchTypes);
+                }
+
+                byte[] patch = await RequestBody.ReadAsync(context.Request, _maxBody, ct);
+                scale = await _store.PatchScaleAsync(resource, ns, info.Name, patchType, patch, WriteOptionsFrom(context), ct);
+                break;
+        }
+
+        await ApiRequestHandler.WriteBytesAsync(context, 200, ResponseFormat.Json, scale);
     }
 
     /// <summary>The namespace the store sees: "" for cluster-scoped resources (a namespace's own name is its name).</summary>
@@ -227,6 +261,11 @@ public sealed class ResourceHandler
             {
                 using JsonDocument doc = JsonDocument.Parse(body);
                 JsonElement root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw StatusErrors.BadRequest("error decoding DeleteOptions: the body must be a JSON object");
+                }
+
                 if (root.TryGetProperty("gracePeriodSeconds", out JsonElement gp) && gp.TryGetInt64(out long gpv))
                 {
                     grace = gpv;

@@ -180,6 +180,33 @@ public sealed class HttpApiTests
         Assert.Empty(after["items"]!.AsArray());
     }
 
+    [Fact]
+    public async Task ScaleSubresourceProjectsAndValidates()
+    {
+        await using TestApiServer server = await TestApiServer.StartAsync();
+        const string deployments = "/apis/apps/v1/namespaces/default/deployments";
+        await server.Client.PostAsync(deployments, JsonBody("""{"metadata":{"name":"d"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"d"}}}}"""));
+        JsonObject scale = (JsonObject)JsonNode.Parse(await server.Client.GetStringAsync(deployments + "/d/scale"))!;
+        Assert.Equal(("Scale", "autoscaling/v1", 2, "app=d"),
+            ((string?)scale["kind"], (string?)scale["apiVersion"], (int)scale["spec"]!["replicas"]!, (string?)scale["status"]!["selector"]));
+
+        HttpResponseMessage invalid = await server.Client.PutAsync(deployments + "/d/scale",
+            JsonBody("""{"kind":"Scale","apiVersion":"autoscaling/v1","metadata":{"name":"d"},"spec":{"replicas":-1}}"""));
+        Assert.Equal((HttpStatusCode)422, invalid.StatusCode);
+        Assert.Contains("must be greater than or equal to 0", (string?)(await ReadAsync(invalid))["message"], StringComparison.Ordinal);
+
+        HttpResponseMessage stale = await server.Client.PutAsync(deployments + "/d/scale",
+            JsonBody("""{"kind":"Scale","apiVersion":"autoscaling/v1","metadata":{"name":"d","resourceVersion":"1"},"spec":{"replicas":5}}"""));
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+
+        HttpResponseMessage ok = await server.Client.PutAsync(deployments + "/d/scale",
+            JsonBody("""{"kind":"Scale","apiVersion":"autoscaling/v1","metadata":{"name":"d"},"spec":{"replicas":5}}"""));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        JsonObject deployment = (JsonObject)JsonNode.Parse(await server.Client.GetStringAsync(deployments + "/d"))!;
+        Assert.Equal(5, (int)deployment["spec"]!["replicas"]!);
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Client.GetAsync("/api/v1/namespaces/default/configmaps/x/scale")).StatusCode);
+    }
+
     private static HttpRequestMessage WithAccept(string uri, string accept)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, uri);
