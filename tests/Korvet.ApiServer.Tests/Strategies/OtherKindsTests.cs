@@ -38,6 +38,11 @@ public sealed class OtherKindsTests
         "RoleBinding \"b\" is invalid: roleRef.kind: Unsupported value: \"Thing\": supported values: \"Role\", \"ClusterRole\"")]
     [InlineData("rbac.authorization.k8s.io", "clusterroles", """{"metadata":{"name":"r"},"rules":[{"apiGroups":[""],"resources":["pods"]}]}""",
         "ClusterRole \"r\" is invalid: rules[0].verbs: Required value: verbs must contain at least one value")]
+    [InlineData("rbac.authorization.k8s.io", "roles", """{"metadata":{"name":"r"},"rules":[{"verbs":["get"]},{"verbs":["get"],"nonResourceURLs":["/healthz"]}]}""",
+        "Role \"r\" is invalid: [rules[0].apiGroups: Required value: resource rules must supply at least one api group, rules[0].resources: Required value: resource rules must supply at least one resource, rules[1].nonResourceURLs: Invalid value: []string{\"/healthz\"}: namespaced rules cannot apply to non-resource URLs]")]
+    [InlineData("rbac.authorization.k8s.io", "clusterroles", """{"metadata":{"name":"r"},"rules":[{"verbs":["get"],"nonResourceURLs":["/healthz","/livez"]}]}""", "")]
+    [InlineData("rbac.authorization.k8s.io", "clusterrolebindings", """{"metadata":{"name":"b"},"roleRef":{"kind":"ClusterRole","name":"view"},"subjects":[{"kind":"ServiceAccount","name":"sa"}]}""",
+        "ClusterRoleBinding \"b\" is invalid: subjects[0].namespace: Required value")]
     [InlineData("scheduling.k8s.io", "priorityclasses", """{"metadata":{"name":"huge"},"value":2000000000}""",
         "PriorityClass \"huge\" is invalid: value: Forbidden: maximum allowed value of a user defined priority is 1000000000")]
     [InlineData("storage.k8s.io", "storageclasses", """{"metadata":{"name":"s"}}""", "StorageClass \"s\" is invalid: provisioner: Required value")]
