@@ -51,6 +51,24 @@ public sealed class JsonFixtureTests
         Assert.True(JsonNode.DeepEquals(expected, actual), Diff.Describe(expected, actual));
     }
 
+    /// <summary>The server's path for protobuf requests and responses: protobuf → JSON → typed → JSON → protobuf.</summary>
+    [FixtureTheory]
+    [MemberData(nameof(Typed))]
+    public void ProtobufFixtureRoundTripsThroughTheTypedObject(string name)
+    {
+        var codec = new Korvet.Api.Protobuf.ProtobufCodec(ApiSchemas.Kubernetes);
+        byte[] pb = File.ReadAllBytes(Fixtures.Path1(name, "pb"));
+        var watchEvent = ApiSchemas.Kubernetes.GetMessage(Korvet.Api.Schema.ApiSchema.MetaV1Package + ".WatchEvent");
+        Korvet.Api.Protobuf.ProtobufEnvelope envelope = codec.DecodeEnvelope(pb, watchEvent);
+        (string apiVersion, string kind) = Fixtures.TypeOf(name);
+        object typed = ApiJson.Deserialize(envelope.Object, ApiTypes.Find(apiVersion, kind)!);
+        JsonObject back = ApiJson.SerializeToObject(typed);
+        byte[] encoded = envelope.Kind.Length == 0
+            ? codec.EncodeEnvelope("", "", back, watchEvent)
+            : codec.EncodeEnvelope(envelope.ApiVersion, envelope.Kind, back);
+        Assert.Equal(Convert.ToHexString(pb), Convert.ToHexString(encoded));
+    }
+
     [FixtureFact]
     public void EveryFixtureOfATypedGroupVersionHasATypedClass()
     {

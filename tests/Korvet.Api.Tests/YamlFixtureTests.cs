@@ -37,6 +37,18 @@ public sealed class YamlFixtureTests
     }
 }
 
+public sealed class YamlWriterFixtureTests
+{
+    /// <summary>The writer reproduces the upstream (sigs.k8s.io/yaml) fixture text byte for byte.</summary>
+    [FixtureTheory]
+    [MemberData(nameof(Fixtures.All), MemberType = typeof(Fixtures))]
+    public void WrittenYamlEqualsTheYamlFixture(string name)
+    {
+        string expected = File.ReadAllText(Fixtures.Path1(name, "yaml"));
+        Assert.Equal(expected, YamlWriter.Write(Fixtures.Json(name)));
+    }
+}
+
 internal static class RawJson
 {
     public static JsonSerializerOptions Options { get; } = new() { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };

@@ -65,6 +65,7 @@ internal sealed record SchemaModel(
             Bool(f, "jsonInline"),
             Bool(f, "omitempty"),
             Str(f, "goName"),
+            Bool(f, "goEmbedded"),
             Bool(f, "goPointer"),
             Str(f, "goNamedStringType"),
             Str(markers, "patchStrategy"),
@@ -94,7 +95,7 @@ internal sealed record MessageModel(string FullName, string Package, string Name
     bool CustomJson, bool EmbedsTypeMeta, string? StructType, IReadOnlyList<FieldModel> Fields);
 
 internal sealed record FieldModel(string Name, int Number, string Label, bool Repeated, string Type, bool IsScalar,
-    string? MapKey, string? MapValue, string? JsonName, bool JsonInline, bool OmitEmpty, string? GoName, bool GoPointer,
+    string? MapKey, string? MapValue, string? JsonName, bool JsonInline, bool OmitEmpty, string? GoName, bool GoEmbedded, bool GoPointer,
     string? GoNamedStringType, string? PatchStrategy, string? PatchMergeKey, string? ListType, IReadOnlyList<string> ListMapKeys,
     string? MapType, bool Optional, bool Required, bool Enum, string? Default)
 {

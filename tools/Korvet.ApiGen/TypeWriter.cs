@@ -76,7 +76,8 @@ internal sealed class TypeWriter(SchemaModel schema, string outDir)
 
             foreach (FieldModel f in Flatten(m))
             {
-                string propName = Naming.Property(f.GoName!);
+                // Embedded Go fields (ObjectMeta, ListMeta) are named after their type; the JSON name reads better.
+                string propName = f.GoEmbedded ? char.ToUpperInvariant(f.JsonName![0]) + f.JsonName[1..] : Naming.Property(f.GoName!);
                 if (propName == m.Name)
                 {
                     propName += "Value"; // C# forbids a member named like its enclosing type
@@ -228,8 +229,8 @@ internal sealed class TypeWriter(SchemaModel schema, string outDir)
         var sb = new StringBuilder(DescriptorWriter.Header);
         sb.Append("\nusing System.Text.Json.Serialization;\n\nnamespace Korvet.Api.Serialization;\n\n");
         sb.Append("/// <summary>System.Text.Json source-generated metadata for every typed API class. Options match Go's\n");
-        sb.Append("/// encoding/json output where it matters: null (unset) members are omitted.</summary>\n");
-        sb.Append("[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]\n");
+        sb.Append("/// encoding/json output where it matters: null (unset) members are omitted. Depth limit 256 (deep CRD schemas).</summary>\n");
+        sb.Append("[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, MaxDepth = 256)]\n");
         foreach ((string clr, string unique) in _generated)
         {
             sb.Append($"[JsonSerializable(typeof({clr}), TypeInfoPropertyName = {Naming.Literal(unique)})]\n");

@@ -7,8 +7,8 @@ using System.Text.Json.Serialization;
 namespace Korvet.Api.Serialization;
 
 /// <summary>System.Text.Json source-generated metadata for every typed API class. Options match Go's
-/// encoding/json output where it matters: null (unset) members are omitted.</summary>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+/// encoding/json output where it matters: null (unset) members are omitted. Depth limit 256 (deep CRD schemas).</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, MaxDepth = 256)]
 [JsonSerializable(typeof(global::Korvet.Api.AdmissionRegistration.V1.AuditAnnotation), TypeInfoPropertyName = "AdmissionRegistrationV1AuditAnnotation")]
 [JsonSerializable(typeof(global::Korvet.Api.AdmissionRegistration.V1.ExpressionWarning), TypeInfoPropertyName = "AdmissionRegistrationV1ExpressionWarning")]
 [JsonSerializable(typeof(global::Korvet.Api.AdmissionRegistration.V1.MatchCondition), TypeInfoPropertyName = "AdmissionRegistrationV1MatchCondition")]

@@ -45,6 +45,11 @@ public static class YamlReader
         {
             throw new ApiCodecException($"yaml: line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input (found by FuzzTests); it is still bad input.
+            throw new ApiCodecException($"yaml: malformed document: {e.Message}", e);
+        }
 
         return docs;
     }
@@ -132,12 +137,16 @@ public static class YamlReader
                 throw new ApiCodecException($"yaml: line {parser.Current!.Start.Line}: mapping keys must be scalars");
             }
 
-            JsonNode? keyNode = ReadNode(parser, state, depth + 1, out bool keyNull);
+            // Keys are taken as written: JSON keys are strings, and a key like "y" or "on" must not become "true".
+            bool plainKey = parser.Current is Scalar { Style: ScalarStyle.Plain };
+            JsonNode? keyNode = parser.Current is Scalar keyScalar && parser.MoveNext()
+                ? keyScalar.Value
+                : ReadNode(parser, state, depth + 1, out _);
             string key = keyNode is JsonValue kv && kv.GetValueKind() == System.Text.Json.JsonValueKind.String
                 ? kv.GetValue<string>()
-                : keyNull ? "null" : keyNode!.ToJsonString();
+                : keyNode?.ToJsonString() ?? "null";
             JsonNode? value = ReadNode(parser, state, depth + 1, out _);
-            if (key == "<<" && keyNode is JsonValue && (value is JsonObject || value is JsonArray))
+            if (key == "<<" && plainKey && (value is JsonObject || value is JsonArray))
             {
                 foreach (JsonNode? m in value is JsonArray list ? list : new JsonArray(value.DeepClone()))
                 {

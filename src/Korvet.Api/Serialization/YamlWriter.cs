@@ -6,17 +6,17 @@ using YamlDotNet.Core.Events;
 namespace Korvet.Api.Serialization;
 
 /// <summary>
-/// JSON nodes → YAML text in kubectl's style (<c>Accept: application/yaml</c>): block style, keys in the object's
-/// order, list items at the parent key's indentation, strings that would read back as something else (numbers,
+/// JSON nodes → YAML text in the API server's style (<c>Accept: application/yaml</c>, sigs.k8s.io/yaml): block
+/// style, keys sorted the way go-yaml sorts map keys (or kept in the object's order on request), list items at the parent key's indentation, strings that would read back as something else (numbers,
 /// booleans, null, timestamps) double-quoted, multi-line strings as literal blocks, no line folding. Reading the
 /// output with <see cref="YamlReader"/> gives back the same JSON. Stateless; thread-safe.
 /// </summary>
 public static class YamlWriter
 {
-    public static string Write(JsonNode? node) => WriteDocuments([node]);
+    public static string Write(JsonNode? node, bool sortKeys = true) => WriteDocuments([node], sortKeys);
 
     /// <summary>Several documents separated by <c>---</c>.</summary>
-    public static string WriteDocuments(IEnumerable<JsonNode?> documents)
+    public static string WriteDocuments(IEnumerable<JsonNode?> documents, bool sortKeys = true)
     {
         var text = new StringWriter { NewLine = "\n" };
         var emitter = new Emitter(text, 2, int.MaxValue);
@@ -26,7 +26,7 @@ public static class YamlWriter
         {
             emitter.Emit(new DocumentStart(null, null, isImplicit: first));
             first = false;
-            Emit(emitter, doc);
+            Emit(emitter, doc, sortKeys);
             emitter.Emit(new DocumentEnd(isImplicit: true));
         }
 
@@ -34,7 +34,7 @@ public static class YamlWriter
         return text.ToString();
     }
 
-    private static void Emit(IEmitter emitter, JsonNode? node)
+    private static void Emit(IEmitter emitter, JsonNode? node, bool sortKeys)
     {
         switch (node)
         {
@@ -43,10 +43,10 @@ public static class YamlWriter
                 break;
             case JsonObject obj:
                 emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, true, obj.Count == 0 ? MappingStyle.Flow : MappingStyle.Block));
-                foreach (KeyValuePair<string, JsonNode?> kv in obj)
+                foreach (KeyValuePair<string, JsonNode?> kv in sortKeys ? obj.OrderBy(kv => kv.Key, GoYamlKeyOrder.Instance) : (IEnumerable<KeyValuePair<string, JsonNode?>>)obj)
                 {
                     EmitString(emitter, kv.Key);
-                    Emit(emitter, kv.Value);
+                    Emit(emitter, kv.Value, sortKeys);
                 }
 
                 emitter.Emit(new MappingEnd());
@@ -55,7 +55,7 @@ public static class YamlWriter
                 emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, true, array.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block));
                 foreach (JsonNode? item in array)
                 {
-                    Emit(emitter, item);
+                    Emit(emitter, item, sortKeys);
                 }
 
                 emitter.Emit(new SequenceEnd());
@@ -114,5 +114,74 @@ public static class YamlWriter
 
         return s.Length >= 8 && char.IsAsciiDigit(s[0]) && s[4] == '-' && DateTime.TryParse(s, System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.RoundtripKind, out _);
+    }
+}
+
+/// <summary>go-yaml's map key order: letters compare by code point, non-letters sort before letters, and runs of
+/// digits compare by numeric value ("a2" &lt; "a10").</summary>
+internal sealed class GoYamlKeyOrder : IComparer<string>
+{
+    public static GoYamlKeyOrder Instance { get; } = new();
+
+    public int Compare(string? x, string? y)
+    {
+        string a = x ?? "", b = y ?? "";
+        for (int i = 0; i < a.Length && i < b.Length; i++)
+        {
+            if (a[i] == b[i])
+            {
+                continue;
+            }
+
+            bool al = char.IsLetter(a[i]), bl = char.IsLetter(b[i]);
+            if (al && bl)
+            {
+                return a[i].CompareTo(b[i]);
+            }
+
+            if (al || bl)
+            {
+                return bl ? -1 : 1;
+            }
+
+            long an = 0, bn = 0;
+            if (a[i] == '0' || b[i] == '0')
+            {
+                for (int j = i - 1; j >= 0 && char.IsAsciiDigit(a[j]); j--)
+                {
+                    if (a[j] != '0')
+                    {
+                        an = 1;
+                        bn = 1;
+                        break;
+                    }
+                }
+            }
+
+            int ai = i, bi = i;
+            for (; ai < a.Length && char.IsAsciiDigit(a[ai]); ai++)
+            {
+                an = (an * 10) + (a[ai] - '0');
+            }
+
+            for (; bi < b.Length && char.IsAsciiDigit(b[bi]); bi++)
+            {
+                bn = (bn * 10) + (b[bi] - '0');
+            }
+
+            if (an != bn)
+            {
+                return an < bn ? -1 : 1;
+            }
+
+            if (ai != bi)
+            {
+                return ai < bi ? -1 : 1;
+            }
+
+            return a[i].CompareTo(b[i]);
+        }
+
+        return a.Length.CompareTo(b.Length);
     }
 }

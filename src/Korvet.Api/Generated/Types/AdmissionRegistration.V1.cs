@@ -110,7 +110,7 @@ public sealed partial class MutatingWebhookConfiguration
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("webhooks")]
     [global::Korvet.Api.Schema.PatchStrategy("merge")]
@@ -129,7 +129,7 @@ public sealed partial class MutatingWebhookConfigurationList
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ListMeta? ListMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ListMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("items")]
     public global::System.Collections.Generic.List<global::Korvet.Api.AdmissionRegistration.V1.MutatingWebhookConfiguration>? Items { get; set; }
@@ -264,7 +264,7 @@ public sealed partial class ValidatingAdmissionPolicy
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("spec")]
     public global::Korvet.Api.AdmissionRegistration.V1.ValidatingAdmissionPolicySpec? Spec { get; set; }
@@ -283,7 +283,7 @@ public sealed partial class ValidatingAdmissionPolicyBinding
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("spec")]
     public global::Korvet.Api.AdmissionRegistration.V1.ValidatingAdmissionPolicyBindingSpec? Spec { get; set; }
@@ -299,7 +299,7 @@ public sealed partial class ValidatingAdmissionPolicyBindingList
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ListMeta? ListMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ListMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("items")]
     public global::System.Collections.Generic.List<global::Korvet.Api.AdmissionRegistration.V1.ValidatingAdmissionPolicyBinding>? Items { get; set; }
@@ -332,7 +332,7 @@ public sealed partial class ValidatingAdmissionPolicyList
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ListMeta? ListMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ListMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("items")]
     public global::System.Collections.Generic.List<global::Korvet.Api.AdmissionRegistration.V1.ValidatingAdmissionPolicy>? Items { get; set; }
@@ -437,7 +437,7 @@ public sealed partial class ValidatingWebhookConfiguration
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("webhooks")]
     [global::Korvet.Api.Schema.PatchStrategy("merge")]
@@ -456,7 +456,7 @@ public sealed partial class ValidatingWebhookConfigurationList
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ListMeta? ListMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ListMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("items")]
     public global::System.Collections.Generic.List<global::Korvet.Api.AdmissionRegistration.V1.ValidatingWebhookConfiguration>? Items { get; set; }

@@ -30,7 +30,7 @@ public sealed partial class SelfSubjectReview
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("status")]
     public global::Korvet.Api.Authentication.V1.SelfSubjectReviewStatus? Status { get; set; }
@@ -53,7 +53,7 @@ public sealed partial class TokenRequest
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("spec")]
     public global::Korvet.Api.Authentication.V1.TokenRequestSpec? Spec { get; set; }
@@ -96,7 +96,7 @@ public sealed partial class TokenReview
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("spec")]
     public global::Korvet.Api.Authentication.V1.TokenReviewSpec? Spec { get; set; }

@@ -14,7 +14,7 @@ public sealed partial class CertificateSigningRequest
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("spec")]
     public global::Korvet.Api.Certificates.V1.CertificateSigningRequestSpec? Spec { get; set; }
@@ -55,7 +55,7 @@ public sealed partial class CertificateSigningRequestList
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ListMeta? ListMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ListMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("items")]
     public global::System.Collections.Generic.List<global::Korvet.Api.Certificates.V1.CertificateSigningRequest>? Items { get; set; }

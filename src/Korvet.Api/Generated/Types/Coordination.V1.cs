@@ -14,7 +14,7 @@ public sealed partial class Lease
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("spec")]
     public global::Korvet.Api.Coordination.V1.LeaseSpec? Spec { get; set; }
@@ -30,7 +30,7 @@ public sealed partial class LeaseList
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ListMeta? ListMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ListMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("items")]
     public global::System.Collections.Generic.List<global::Korvet.Api.Coordination.V1.Lease>? Items { get; set; }

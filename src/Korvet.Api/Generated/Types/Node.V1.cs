@@ -21,7 +21,7 @@ public sealed partial class RuntimeClass
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("handler")]
     public string Handler { get; set; } = "";
@@ -43,7 +43,7 @@ public sealed partial class RuntimeClassList
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ListMeta? ListMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ListMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("items")]
     public global::System.Collections.Generic.List<global::Korvet.Api.Node.V1.RuntimeClass>? Items { get; set; }

@@ -14,7 +14,7 @@ public sealed partial class Eviction
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("deleteOptions")]
     public global::Korvet.Api.Meta.V1.DeleteOptions? DeleteOptions { get; set; }
@@ -30,7 +30,7 @@ public sealed partial class PodDisruptionBudget
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("spec")]
     public global::Korvet.Api.Policy.V1.PodDisruptionBudgetSpec? Spec { get; set; }
@@ -49,7 +49,7 @@ public sealed partial class PodDisruptionBudgetList
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ListMeta? ListMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ListMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("items")]
     public global::System.Collections.Generic.List<global::Korvet.Api.Policy.V1.PodDisruptionBudget>? Items { get; set; }

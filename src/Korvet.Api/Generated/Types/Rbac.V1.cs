@@ -22,7 +22,7 @@ public sealed partial class ClusterRole
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("rules")]
     [global::Korvet.Api.Schema.ListType("atomic")]
@@ -42,7 +42,7 @@ public sealed partial class ClusterRoleBinding
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("subjects")]
     [global::Korvet.Api.Schema.ListType("atomic")]
@@ -62,7 +62,7 @@ public sealed partial class ClusterRoleBindingList
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ListMeta? ListMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ListMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("items")]
     public global::System.Collections.Generic.List<global::Korvet.Api.Rbac.V1.ClusterRoleBinding>? Items { get; set; }
@@ -78,7 +78,7 @@ public sealed partial class ClusterRoleList
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ListMeta? ListMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ListMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("items")]
     public global::System.Collections.Generic.List<global::Korvet.Api.Rbac.V1.ClusterRole>? Items { get; set; }
@@ -118,7 +118,7 @@ public sealed partial class Role
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("rules")]
     [global::Korvet.Api.Schema.ListType("atomic")]
@@ -135,7 +135,7 @@ public sealed partial class RoleBinding
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ObjectMeta? ObjectMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ObjectMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("subjects")]
     [global::Korvet.Api.Schema.ListType("atomic")]
@@ -155,7 +155,7 @@ public sealed partial class RoleBindingList
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ListMeta? ListMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ListMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("items")]
     public global::System.Collections.Generic.List<global::Korvet.Api.Rbac.V1.RoleBinding>? Items { get; set; }
@@ -171,7 +171,7 @@ public sealed partial class RoleList
     public string? ApiVersion { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public global::Korvet.Api.Meta.V1.ListMeta? ListMeta { get; set; }
+    public global::Korvet.Api.Meta.V1.ListMeta? Metadata { get; set; }
 
     [global::System.Text.Json.Serialization.JsonPropertyName("items")]
     public global::System.Collections.Generic.List<global::Korvet.Api.Rbac.V1.Role>? Items { get; set; }
