@@ -164,6 +164,7 @@ internal static class PodValidation
         }
 
         Ports(c, path + ".ports", causes);
+        ResourceValidation.Validate(JsonFields.Obj(c, "resources"), path + ".resources", causes);
         foreach ((int i, JsonObject env) in JsonFields.Items(c, "env"))
         {
             string envName = JsonFields.Str(env, "name");

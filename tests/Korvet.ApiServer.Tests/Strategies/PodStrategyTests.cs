@@ -55,6 +55,17 @@ public sealed class PodStrategyTests
         Assert.Equal("Guaranteed", (string?)pod["status"]!["qosClass"]);
     }
 
+    [Theory]
+    [InlineData("""{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"cpu":"1000m","memory":"1024Mi"}}""", "Guaranteed")]
+    [InlineData("""{"requests":{"cpu":"100m"}}""", "Burstable")]
+    [InlineData("""{"limits":{"memory":"1Gi"}}""", "Burstable")]
+    [InlineData("""{"requests":{"ephemeral-storage":"1Gi"}}""", "BestEffort")]
+    public void QosClassComparesQuantitiesByValue(string resources, string qos)
+    {
+        JsonObject pod = Defaulted("", "pods", $$$"""{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"x","resources":{{{resources}}}}]}}""");
+        Assert.Equal(qos, (string?)pod["status"]!["qosClass"]);
+    }
+
     [Fact]
     public void HostNetworkCopiesContainerPortsToHostPorts()
     {
@@ -81,6 +92,8 @@ public sealed class PodStrategyTests
         "Pod \"p\" is invalid: spec.containers[0].volumeMounts[0].name: Not found: \"v\"")]
     [InlineData("""{"containers":[{"name":"c","image":"x","imagePullPolicy":"Sometimes"}]}""",
         "Pod \"p\" is invalid: spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\"")]
+    [InlineData("""{"containers":[{"name":"c","image":"x","resources":{"requests":{"cpu":"2"},"limits":{"cpu":"1500m"}}}]}""",
+        "Pod \"p\" is invalid: spec.containers[0].resources.requests[cpu]: Invalid value: \"2\": must be less than or equal to cpu limit of 1500m")]
     [InlineData("""{"containers":[{"name":"c"},{"name":"d"}]}""",
         "Pod \"p\" is invalid: [spec.containers[0].image: Required value, spec.containers[1].image: Required value]")]
     public void InvalidPodsGetUpstreamMessages(string spec, string message) =>
