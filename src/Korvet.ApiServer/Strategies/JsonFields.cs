@@ -40,13 +40,18 @@ internal static class JsonFields
     public static string Str(JsonObject? obj, string key) =>
         obj?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
 
-    /// <summary>A number whatever CLR type backs it (element, int, long, double: defaulting code writes ints).</summary>
-    public static long? Long(JsonObject? obj, string key) =>
-        obj?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number
-            ? v.TryGetValue(out long l) ? l
+    public static long? Long(JsonObject? obj, string key)
+    {
+        if (obj?[key] is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
+        {
+            return null;
+        }
+
+        return v.TryGetValue(out long l) ? l
             : v.TryGetValue(out int i) ? i
-            : (long)double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture)
+            : v.TryGetValue(out double d) ? (long)d
             : null;
+    }
 
     public static bool Bool(JsonObject? obj, string key) =>
         obj?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.True;

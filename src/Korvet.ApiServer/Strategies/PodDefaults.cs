@@ -198,35 +198,4 @@ internal static class PodDefaults
         int colon = image.LastIndexOf(':');
         return colon > image.LastIndexOf('/') ? image[(colon + 1)..] : "latest";
     }
-
-    /// <summary>upstream's GetPodQOS for the status set at create (requests/limits compared as written).</summary>
-    public static string QosClass(JsonObject spec)
-    {
-        bool any = false;
-        bool guaranteed = true;
-        foreach (string list in new[] { "containers", "initContainers" })
-        {
-            foreach ((_, JsonObject c) in JsonFields.Items(spec, list))
-            {
-                JsonObject? requests = JsonFields.Path(c, "resources", "requests");
-                JsonObject? limits = JsonFields.Path(c, "resources", "limits");
-                bool hasAny = IsComputeResources(requests) || IsComputeResources(limits);
-                any |= hasAny;
-                foreach (string r in new[] { "cpu", "memory" })
-                {
-                    string? limit = (string?)limits?[r]?.ToString();
-                    string? request = (string?)requests?[r]?.ToString();
-                    if (limit is null || (request is not null && request != limit))
-                    {
-                        guaranteed = false;
-                    }
-                }
-            }
-        }
-
-        return !any ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable";
-    }
-
-    private static bool IsComputeResources(JsonObject? list) =>
-        list is not null && list.Any(p => p.Key is "cpu" or "memory" && p.Value?.ToString() is { } v && v != "0");
 }

@@ -33,7 +33,7 @@ internal sealed class PodStrategy : KindStrategy
     public override void PrepareForCreate(ResourceDefinition resource, JsonObject obj)
     {
         base.PrepareForCreate(resource, obj);
-        obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = PodDefaults.QosClass((JsonObject)obj["spec"]!) };
+        obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = ResourceValidation.QosClass((JsonObject)obj["spec"]!) };
     }
 
     protected override void ValidateObject(JsonObject obj, List<StatusCause> causes) =>

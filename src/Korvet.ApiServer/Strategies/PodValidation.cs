@@ -50,7 +50,7 @@ internal static class PodValidation
         string dns = JsonFields.Str(spec, "dnsPolicy");
         if (dns.Length > 0 && dns is not ("ClusterFirstWithHostNet" or "ClusterFirst" or "Default" or "None"))
         {
-            causes.Add(FieldErrors.NotSupported(path + ".dnsPolicy", dns, "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"));
+            causes.Add(FieldErrors.NotSupported(path + ".dnsPolicy", dns, "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"));
         }
 
         if (JsonFields.Long(spec, "activeDeadlineSeconds") is long deadline && deadline is < 1 or > int.MaxValue)
@@ -160,10 +160,11 @@ internal static class PodValidation
         string tmp = JsonFields.Str(c, "terminationMessagePolicy");
         if (tmp.Length > 0 && tmp is not ("File" or "FallbackToLogsOnError"))
         {
-            causes.Add(FieldErrors.NotSupported(path + ".terminationMessagePolicy", tmp, "File", "FallbackToLogsOnError"));
+            causes.Add(FieldErrors.Invalid(path + ".terminationMessagePolicy", tmp, "must be 'File' or 'FallbackToLogsOnError'"));
         }
 
         Ports(c, path + ".ports", causes);
+        ResourceValidation.Validate(JsonFields.Obj(c, "resources"), path + ".resources", causes);
         foreach ((int i, JsonObject env) in JsonFields.Items(c, "env"))
         {
             string envName = JsonFields.Str(env, "name");

@@ -26,21 +26,28 @@ internal static class RbacKinds
                 causes.Add(FieldErrors.Required(at + ".verbs", "verbs must contain at least one value"));
             }
 
-            bool nonResource = rule["nonResourceURLs"] is JsonArray { Count: > 0 };
-            if (nonResource && !cluster)
+            if (rule["nonResourceURLs"] is JsonArray { Count: > 0 } urls)
             {
-                causes.Add(FieldErrors.Invalid(at + ".nonResourceURLs", "[]", "namespaced rules cannot apply to non-resource URLs"));
+                string value = "[]string{" + string.Join(", ", urls.Select(u => FieldErrors.Quote((string?)u ?? ""))) + "}";
+                if (!cluster)
+                {
+                    causes.Add(FieldErrors.InvalidRaw(at + ".nonResourceURLs", value, "namespaced rules cannot apply to non-resource URLs"));
+                }
+
+                if (rule["apiGroups"] is JsonArray { Count: > 0 } || rule["resources"] is JsonArray { Count: > 0 } || rule["resourceNames"] is JsonArray { Count: > 0 })
+                {
+                    causes.Add(FieldErrors.InvalidRaw(at + ".nonResourceURLs", value, "rules cannot apply to both regular resources and non-resource URLs"));
+                }
+
+                continue;
             }
 
-            if (nonResource && (rule["apiGroups"] is JsonArray { Count: > 0 } || rule["resources"] is JsonArray { Count: > 0 }))
-            {
-                causes.Add(FieldErrors.Invalid(at + ".nonResourceURLs", "[]", "rules cannot apply to both regular resources and non-resource URLs"));
-            }
-            else if (!nonResource && rule["apiGroups"] is not JsonArray { Count: > 0 })
+            if (rule["apiGroups"] is not JsonArray { Count: > 0 })
             {
                 causes.Add(FieldErrors.Required(at + ".apiGroups", "resource rules must supply at least one api group"));
             }
-            else if (!nonResource && rule["resources"] is not JsonArray { Count: > 0 })
+
+            if (rule["resources"] is not JsonArray { Count: > 0 })
             {
                 causes.Add(FieldErrors.Required(at + ".resources", "resource rules must supply at least one resource"));
             }

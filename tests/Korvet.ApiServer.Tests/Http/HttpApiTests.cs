@@ -185,7 +185,7 @@ public sealed class HttpApiTests
     {
         await using TestApiServer server = await TestApiServer.StartAsync();
         const string deployments = "/apis/apps/v1/namespaces/default/deployments";
-        await server.Client.PostAsync(deployments, JsonBody("""{"metadata":{"name":"d"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"d"}}}}"""));
+        await server.Client.PostAsync(deployments, JsonBody("""{"metadata":{"name":"d"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"d"}},"template":{"metadata":{"labels":{"app":"d"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}"""));
         JsonObject scale = (JsonObject)JsonNode.Parse(await server.Client.GetStringAsync(deployments + "/d/scale"))!;
         Assert.Equal(("Scale", "autoscaling/v1", 2, "app=d"),
             ((string?)scale["kind"], (string?)scale["apiVersion"], (int)scale["spec"]!["replicas"]!, (string?)scale["status"]!["selector"]));

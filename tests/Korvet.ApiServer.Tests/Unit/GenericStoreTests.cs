@@ -96,7 +96,7 @@ public sealed class GenericStoreTests
     public async Task GenerationBumpsOnSpecChangeOnlyAndStatusGoesThroughSubresource()
     {
         await using StoreFixture f = await CreateAsync();
-        const string deployment = """{"metadata":{"name":"d"},"spec":{"replicas":1},"status":{"replicas":9}}""";
+        const string deployment = """{"metadata":{"name":"d"},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"d"}},"template":{"metadata":{"labels":{"app":"d"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}},"status":{"replicas":9}}""";
         JsonObject created = Parse((await f.Store.CreateAsync(f.Deployments, "default", Obj(deployment), Write, None)).Body);
         Assert.Equal(1, (long)created["metadata"]!["generation"]!);
         Assert.Equal("{}", created["status"]!.ToJsonString());
