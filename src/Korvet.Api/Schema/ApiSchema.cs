@@ -11,12 +11,50 @@ public sealed class ApiSchema
     private readonly FrozenDictionary<string, MessageDescriptor> _messages;
     private readonly FrozenDictionary<(string Group, string Version, string Kind), KindDescriptor> _kinds;
     private readonly FrozenDictionary<string, EnumDescriptor> _enums;
+    private readonly FrozenDictionary<(string Group, string Version, string Kind), string> _registered;
+
+    /// <summary>The meta.k8s.io/v1 proto package whose types (Status, DeleteOptions, ...) every group version serves.</summary>
+    public const string MetaV1Package = "k8s.io.apimachinery.pkg.apis.meta.v1";
 
     public ApiSchema(IEnumerable<MessageDescriptor> messages, IEnumerable<KindDescriptor> kinds, IEnumerable<EnumDescriptor> enums)
+        : this(messages, kinds, enums, [])
+    {
+    }
+
+    public ApiSchema(IEnumerable<MessageDescriptor> messages, IEnumerable<KindDescriptor> kinds, IEnumerable<EnumDescriptor> enums,
+        IEnumerable<RegisteredType> registeredTypes)
     {
         _messages = messages.ToFrozenDictionary(m => m.FullName, StringComparer.Ordinal);
         _kinds = kinds.ToFrozenDictionary(k => (k.Group, k.Version, k.Kind));
         _enums = enums.ToFrozenDictionary(e => e.GoType, StringComparer.Ordinal);
+        _registered = registeredTypes
+            .DistinctBy(r => (r.Group, r.Version, r.Kind))
+            .ToFrozenDictionary(r => (r.Group, r.Version, r.Kind), r => r.MessageName);
+    }
+
+    public IEnumerable<EnumDescriptor> Enums => _enums.Values;
+
+    /// <summary>
+    /// The message that encodes <paramref name="kind"/> in <paramref name="apiVersion"/> ("v1" or "group/version"):
+    /// a kind, else a type registered in that group version, else a meta.k8s.io/v1 type of that name (Status,
+    /// DeleteOptions, WatchEvent, ... are served by every group version). Null when none matches.
+    /// </summary>
+    public MessageDescriptor? ResolveMessage(string apiVersion, string kind)
+    {
+        int slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        string group = slash < 0 ? "" : apiVersion[..slash];
+        string version = slash < 0 ? apiVersion : apiVersion[(slash + 1)..];
+        if (_kinds.GetValueOrDefault((group, version, kind)) is { } k)
+        {
+            return FindMessage(k.MessageName);
+        }
+
+        if (_registered.GetValueOrDefault((group, version, kind)) is { } registered)
+        {
+            return FindMessage(registered);
+        }
+
+        return kind.Length == 0 || version.Length == 0 ? null : FindMessage(MetaV1Package + "." + kind);
     }
 
     public IEnumerable<MessageDescriptor> Messages => _messages.Values;

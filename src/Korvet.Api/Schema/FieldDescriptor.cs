@@ -34,6 +34,10 @@ public sealed class FieldDescriptor
 
     public required int Number { get; init; }
 
+    /// <summary>The Go struct field name (PascalCase source of the C# property name); null for fields of messages
+    /// with a custom JSON form.</summary>
+    public string? GoName { get; init; }
+
     /// <summary>The JSON key; null when the field is inlined into its parent (<see cref="Inline"/>) or has no JSON
     /// form of its own.</summary>
     public required string? JsonName { get; init; }
@@ -84,6 +88,9 @@ public sealed class FieldDescriptor
 
     /// <summary>The Go named string type when the field is an enum (key into <see cref="ApiSchema.FindEnum"/>).</summary>
     public string? EnumType { get; init; }
+
+    /// <summary>The raw <c>+default=</c> marker text when upstream declares a default (e.g. <c>"ClusterFirst"</c>).</summary>
+    public string? Default { get; init; }
 
     /// <summary>True when the field's patch strategy includes "merge".</summary>
     public bool MergesLists => PatchStrategy is not null && PatchStrategy.Contains("merge", StringComparison.Ordinal);

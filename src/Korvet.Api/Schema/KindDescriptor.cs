@@ -15,3 +15,10 @@ public sealed record KindDescriptor(string Group, string Version, string Kind, b
 
 /// <summary>A Go string enum: the allowed values of a field whose type is marked <c>+enum</c>.</summary>
 public sealed record EnumDescriptor(string GoType, IReadOnlyList<string> Values);
+
+/// <summary>
+/// A type registered under a group/version in upstream's scheme (<c>register.go</c>), kinds and non-kinds alike
+/// (e.g. <c>PodLogOptions</c>, <c>Scale</c>). The meta.k8s.io types every group serves (Status, DeleteOptions,
+/// WatchEvent, ...) are resolved by <see cref="ApiSchema.ResolveMessage"/> as a fallback.
+/// </summary>
+public sealed record RegisteredType(string Group, string Version, string Kind, string MessageName);

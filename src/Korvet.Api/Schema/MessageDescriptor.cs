@@ -41,6 +41,9 @@ public sealed class MessageDescriptor
     /// <summary>Short name, e.g. <c>Pod</c>.</summary>
     public required string Name { get; init; }
 
+    /// <summary>Proto package, e.g. <c>k8s.io.api.core.v1</c>.</summary>
+    public string Package { get; init; } = "";
+
     /// <summary>Fields in proto declaration order.</summary>
     public required IReadOnlyList<FieldDescriptor> Fields { get; init; }
 
