@@ -165,7 +165,12 @@ public sealed class ServerSideApply
 
         // Fields this manager applied before and dropped now go away unless someone else still owns them.
         var ownedByOthers = new HashSet<string>(others.SelectMany(o => o.Fields), StringComparer.Ordinal);
-        foreach (string dropped in previouslyApplied.Where(p => !applied.ContainsKey(p)).OrderByDescending(p => p.Length))
+        // Whole list items go first (shortest first), so their fields are not stripped one by one before the item
+        // can be found by its key; then the remaining fields, deepest first.
+        IEnumerable<string> droppedPaths = previouslyApplied.Where(p => !applied.ContainsKey(p))
+            .OrderBy(p => p.EndsWith(FieldPaths.Separator + ".", StringComparison.Ordinal) ? 0 : 1)
+            .ThenBy(p => p.EndsWith(FieldPaths.Separator + ".", StringComparison.Ordinal) ? p.Length : -p.Length);
+        foreach (string dropped in droppedPaths)
         {
             bool isItemMarker = dropped.EndsWith(FieldPaths.Separator + ".", StringComparison.Ordinal);
             string target = isItemMarker ? dropped[..^2] : dropped;

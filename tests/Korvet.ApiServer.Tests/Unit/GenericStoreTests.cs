@@ -214,7 +214,7 @@ public sealed class GenericStoreTests
         _ = created;
 
         var unsupported = await Assert.ThrowsAsync<StatusException>(() =>
-            f.Store.PatchAsync(f.ConfigMaps, "default", "a", "", "application/strategic-merge-patch+json", patch, Write, None));
+            f.Store.PatchAsync(f.ConfigMaps, "default", "a", "", "application/cbor-patch", patch, Write, None));
         Assert.Equal(415, unsupported.Code);
     }
 
