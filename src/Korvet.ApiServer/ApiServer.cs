@@ -50,7 +50,7 @@ public sealed class ApiServer : IAsyncDisposable
         Registry = ResourceRegistry.CreateBuiltin();
         _caches = new WatchCacheSet(backend, extensions.WatchCache ?? WatchCacheOptions.Default);
         var strategies = StrategyTable.Create(Registry, extensions.Strategies);
-        Store = new GenericStore(backend, _caches, strategies, extensions.Patcher ?? new MergePatchOnlyApplier(), Registry, time);
+        Store = new GenericStore(backend, _caches, strategies, extensions.Patcher ?? new SchemaPatchApplier(), Registry, time);
         ISelectorParser selectors = extensions.Selectors ?? new BasicSelectorParser();
         var writer = new ResponseWriter(new TableConverter(time));
         _resources = new ResourceHandler(Store, selectors, extensions.Decoder ?? new JsonBodyDecoder(), writer, options.MaxRequestBodyBytes);

@@ -7,7 +7,7 @@ namespace Korvet.ApiServer;
 
 /// <summary>
 /// The pluggable parts of the API server, each defaulting to the built-in interim implementation: the selector parser
-/// (equality labels, metadata.name/namespace fields), the patch applier (merge patch only), the body decoder (JSON
+/// (equality labels, metadata.name/namespace fields), the patch applier (JSON, merge and strategic merge patch), the body decoder (JSON
 /// only) and per-kind strategies. Immutable.
 /// </summary>
 public sealed record ApiServerExtensions(

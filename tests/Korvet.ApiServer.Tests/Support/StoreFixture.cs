@@ -40,7 +40,7 @@ internal sealed class StoreFixture : IAsyncDisposable
         var backend = new MemoryBackend();
         var registry = ResourceRegistry.CreateBuiltin();
         var caches = new WatchCacheSet(backend, cacheOptions ?? WatchCacheOptions.Default);
-        var store = new GenericStore(backend, caches, StrategyTable.Create(registry), new MergePatchOnlyApplier(), registry, TimeProvider.System);
+        var store = new GenericStore(backend, caches, StrategyTable.Create(registry), new SchemaPatchApplier(), registry, TimeProvider.System);
         var fixture = new StoreFixture(backend, caches, store, registry);
         await store.CreateAsync(fixture.Namespaces, "", Obj("""{"metadata":{"name":"default"}}"""), Write, CancellationToken.None);
         return fixture;
