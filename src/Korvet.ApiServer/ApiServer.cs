@@ -51,7 +51,7 @@ public sealed class ApiServer : IAsyncDisposable
         _caches = new WatchCacheSet(backend, extensions.WatchCache ?? WatchCacheOptions.Default);
         var strategies = StrategyTable.Create(Registry, extensions.Strategies);
         Store = new GenericStore(backend, _caches, strategies, extensions.Patcher ?? new SchemaPatchApplier(), Registry, time);
-        ISelectorParser selectors = extensions.Selectors ?? new BasicSelectorParser();
+        ISelectorParser selectors = extensions.Selectors ?? new SchemaSelectorParser();
         var writer = new ResponseWriter(new TableConverter(time));
         _resources = new ResourceHandler(Store, selectors, extensions.Decoder ?? new JsonBodyDecoder(), writer, options.MaxRequestBodyBytes);
         _watches = new WatchHandler(_caches, Store, selectors, writer, options.BookmarkInterval, _stopping.Token);

@@ -191,7 +191,7 @@ public sealed class GenericStoreTests
         Assert.Equal(["c4"], last.Items.Select(i => i.Name));
         Assert.Equal("", last.Continue);
 
-        ListFilter odd = new BasicSelectorParser().Parse(f.ConfigMaps, "n=1", null);
+        ListFilter odd = new SchemaSelectorParser().Parse(f.ConfigMaps, "n=1", null);
         ListPage filtered = await f.Store.ListAsync(f.ConfigMaps, "", new ListRequest(odd), None);
         Assert.Equal(["c1", "c3"], filtered.Items.Select(i => i.Name));
 

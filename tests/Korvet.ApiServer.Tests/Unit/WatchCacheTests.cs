@@ -60,7 +60,7 @@ public sealed class WatchCacheTests
         var unlabeled = Obj("""{"metadata":{"name":"a"}}""");
         await f.Store.UpdateAsync(f.ConfigMaps, "default", "a", "", unlabeled, Write, CancellationToken.None);
 
-        ListFilter selector = new BasicSelectorParser().Parse(f.ConfigMaps, "x=1", null);
+        ListFilter selector = new SchemaSelectorParser().Parse(f.ConfigMaps, "x=1", null);
         using CacheWatcher watcher = await cache.WatchAsync(f.ConfigMaps.KeyPrefix, selector, rv, CancellationToken.None);
         WatcherEvent ev = await NextAsync(watcher);
         Assert.Equal(WatchEventKind.Deleted, ev.Kind);
