@@ -6,10 +6,10 @@ using Korvet.ApiServer.Watch;
 namespace Korvet.ApiServer;
 
 /// <summary>
-/// The pluggable parts of the API server, each defaulting to the built-in interim implementation: the selector parser
-/// (equality labels, metadata.name/namespace fields), the patch applier (merge patch only), the body decoder (JSON
-/// only) and per-kind strategies; the service-account token issuer serves <c>serviceaccounts/token</c> (404 without).
-/// Immutable.
+/// The pluggable parts of the API server, each defaulting to the built-in implementation: the selector parser (full
+/// label grammar, per-kind fields), the patch applier (JSON, merge, strategic merge), the body decoder (JSON, YAML,
+/// protobuf) and per-kind strategies; the service-account token issuer serves <c>serviceaccounts/token</c> (404
+/// without). Immutable.
 /// </summary>
 public sealed record ApiServerExtensions(
     ISelectorParser? Selectors = null,

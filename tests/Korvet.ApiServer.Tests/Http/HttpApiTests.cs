@@ -207,6 +207,29 @@ public sealed class HttpApiTests
         Assert.Equal(HttpStatusCode.NotFound, (await server.Client.GetAsync("/api/v1/namespaces/default/configmaps/x/scale")).StatusCode);
     }
 
+    [Fact]
+    public async Task SetBasedLabelSelectorsAndKindFieldSelectors()
+    {
+        await using TestApiServer server = await TestApiServer.StartAsync();
+        await server.Client.PostAsync(ConfigMaps, JsonBody("""{"metadata":{"name":"a","labels":{"tier":"web"}}}"""));
+        await server.Client.PostAsync(ConfigMaps, JsonBody("""{"metadata":{"name":"b","labels":{"tier":"db"}}}"""));
+        await server.Client.PostAsync(ConfigMaps, JsonBody("""{"metadata":{"name":"c"}}"""));
+        JsonObject set = (JsonObject)JsonNode.Parse(await server.Client.GetStringAsync(ConfigMaps + "?labelSelector=tier%20in%20(web,db),tier!%3Ddb"))!;
+        Assert.Equal(["a"], set["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!));
+        JsonObject absent = (JsonObject)JsonNode.Parse(await server.Client.GetStringAsync(ConfigMaps + "?labelSelector=!tier"))!;
+        Assert.Equal(["c"], absent["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!));
+
+        const string pods = "/api/v1/namespaces/default/pods";
+        await server.Client.PostAsync(pods, JsonBody("""{"metadata":{"name":"p1"},"spec":{"nodeName":"n1","containers":[{"name":"c","image":"i"}]}}"""));
+        await server.Client.PostAsync(pods, JsonBody("""{"metadata":{"name":"p2"},"spec":{"containers":[{"name":"c","image":"i"}]}}"""));
+        JsonObject onNode = (JsonObject)JsonNode.Parse(await server.Client.GetStringAsync(pods + "?fieldSelector=spec.nodeName%3Dn1"))!;
+        Assert.Equal(["p1"], onNode["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!));
+
+        HttpResponseMessage bad = await server.Client.GetAsync(ConfigMaps + "?fieldSelector=spec.nodeName%3Dn1");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.GetAsync(ConfigMaps + "?labelSelector=a%20in")).StatusCode);
+    }
+
     private static HttpRequestMessage WithAccept(string uri, string accept)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, uri);

@@ -200,7 +200,7 @@ public sealed class GenericStoreTests
     }
 
     [Fact]
-    public async Task MergePatchAppliesAndRetriesNothingOnNoOp()
+    public async Task PatchesApplyThroughThePatchLibraryAndNoOpsAreNotWritten()
     {
         await using StoreFixture f = await CreateAsync();
         JsonObject created = Parse((await f.Store.CreateAsync(f.ConfigMaps, "default", Obj("""{"metadata":{"name":"a"},"data":{"x":"1","y":"2"}}"""), Write, None)).Body);
@@ -216,6 +216,14 @@ public sealed class GenericStoreTests
         var unsupported = await Assert.ThrowsAsync<StatusException>(() =>
             f.Store.PatchAsync(f.ConfigMaps, "default", "a", "", "application/cbor-patch", patch, Write, None));
         Assert.Equal(415, unsupported.Code);
+
+        byte[] jsonPatch = System.Text.Encoding.UTF8.GetBytes("""[{"op":"add","path":"/data/w","value":"4"}]""");
+        JsonObject afterJsonPatch = Parse((await f.Store.PatchAsync(f.ConfigMaps, "default", "a", "", "application/json-patch+json", jsonPatch, Write, None)).Body);
+        Assert.Equal("4", (string?)afterJsonPatch["data"]!["w"]);
+        byte[] badPointer = System.Text.Encoding.UTF8.GetBytes("""[{"op":"remove","path":"/nope/x"}]""");
+        var invalid = await Assert.ThrowsAsync<StatusException>(() =>
+            f.Store.PatchAsync(f.ConfigMaps, "default", "a", "", "application/json-patch+json", badPointer, Write, None));
+        Assert.Equal(422, invalid.Code);
     }
 
     [Fact]
@@ -240,6 +248,20 @@ public sealed class GenericStoreTests
         JsonObject gone = Parse((await f.Store.DeleteAsync(pods, "default", "loose", new DeleteRequest(), None)).Body);
         Assert.Equal(("Pod", "Guaranteed"), ((string?)gone["kind"], (string?)gone["status"]!["qosClass"]));
         Assert.Equal(404, (await Assert.ThrowsAsync<StatusException>(() => f.Store.GetAsync(pods, "default", "loose", "", None))).Code);
+    }
+
+    [Fact]
+    public async Task StrategicMergePatchMergesContainersByName()
+    {
+        await using StoreFixture f = await CreateAsync();
+        await f.Store.CreateAsync(f.Deployments, "default", Obj("""
+            {"metadata":{"name":"d"},"spec":{"selector":{"matchLabels":{"a":"b"}},"template":{"spec":{"containers":[{"name":"one","image":"x:1"},{"name":"two","image":"y:1"}]}}}}
+            """), Write, None);
+        byte[] patch = System.Text.Encoding.UTF8.GetBytes("""{"spec":{"template":{"spec":{"containers":[{"name":"two","image":"y:2"}]}}}}""");
+        JsonObject patched = Parse((await f.Store.PatchAsync(f.Deployments, "default", "d", "", "application/strategic-merge-patch+json", patch, Write, None)).Body);
+        JsonArray containers = patched["spec"]!["template"]!["spec"]!["containers"]!.AsArray();
+        Assert.Equal(["one:x:1", "two:y:2"], containers.Select(c => $"{c!["name"]}:{c["image"]}"));
+        Assert.Equal(2, (long)patched["metadata"]!["generation"]!);
     }
 
     [Fact]
