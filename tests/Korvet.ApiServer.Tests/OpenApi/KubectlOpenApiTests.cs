@@ -77,6 +77,38 @@ public sealed class KubectlOpenApiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ListManifestsAreValidatedClientSideAgainstTheV2Schema()
+    {
+        (KubectlHarness? h, string kubectl) = await StartAsync();
+        if (h is null)
+        {
+            return;
+        }
+
+        await using (h)
+        {
+            // kind: List has no PATCH operation, so kubectl validates each item itself with /openapi/v2 (protobuf).
+            const string list = """
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: v1
+                  kind: ConfigMap
+                  metadata: {name: c1}
+                  datax: {a: b}
+                """;
+            KubectlResult bad = await h.RunAsync(kubectl, "create", "-f", h.WriteFile("list.yaml", list));
+            output.WriteLine(bad.ToString());
+            Assert.NotEqual(0, bad.ExitCode);
+            Assert.Contains("error validating data: ValidationError(ConfigMap): unknown field \"datax\" in io.k8s.api.core.v1.ConfigMap", bad.Stderr);
+
+            KubectlResult good = await h.RunAsync(kubectl, "create", "-f", h.WriteFile("list.yaml", list.Replace("datax", "data", StringComparison.Ordinal)));
+            Assert.True(good.ExitCode == 0, good.ToString());
+            Assert.Contains("configmap/c1 created", good.Stdout);
+        }
+    }
+
+    [Fact]
     public async Task ExplainReadsFieldsFromOpenApiV3()
     {
         (KubectlHarness? h, string kubectl) = await StartAsync();
