@@ -9,7 +9,7 @@ rm -rf "$results_dir"
 mkdir -p "$results_dir"
 dotnet build Korvet.slnx -c Release -nologo -v q || { echo "0 passed, 1 failed"; exit 1; }
 status=0
-for project in tests/*/*.csproj; do
+for project in tests/*/*Tests.csproj; do
   name="$(basename "$project" .csproj)"
   echo "=== $name"
   dotnet test "$project" -c Release --no-build -nologo \

@@ -54,7 +54,7 @@ public sealed class ApiServer : IAsyncDisposable
         ISelectorParser selectors = extensions.Selectors ?? new BasicSelectorParser();
         var writer = new ResponseWriter(new TableConverter(time));
         _resources = new ResourceHandler(Store, selectors, extensions.Decoder ?? new JsonBodyDecoder(), writer, options.MaxRequestBodyBytes);
-        _watches = new WatchHandler(_caches, selectors, writer, options.BookmarkInterval, _stopping.Token);
+        _watches = new WatchHandler(_caches, Store, selectors, writer, options.BookmarkInterval, _stopping.Token);
     }
 
     public ResourceRegistry Registry { get; }

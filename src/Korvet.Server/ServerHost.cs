@@ -46,10 +46,13 @@ public sealed class ServerHost : IAsyncDisposable
     public static async Task<ServerHost> StartAsync(ServerOptions options, ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         Directory.CreateDirectory(options.DataDir);
         loggerFactory ??= NullLoggerFactory.Instance;
         ServerCredentials credentials = ServerCredentials.LoadOrCreate(options.DataDir, options.BindAddress);
+        TimeSpan credentialsTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         IBackend backend = await StorageFactory.OpenAsync(options, cancellationToken);
+        TimeSpan storageTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1));
         var api = new Korvet.ApiServer.ApiServer(apiOptions, backend, new InterimTokenAuthenticator(credentials.AdminToken, options.TokenFile),
             loggerFactory: loggerFactory);
@@ -76,7 +79,9 @@ public sealed class ServerHost : IAsyncDisposable
         ILogger logger = loggerFactory.CreateLogger<ServerHost>();
         if (logger.IsEnabled(LogLevel.Information))
         {
-            logger.LogInformation("korvet server listening on {Address}", api.BaseAddress);
+            logger.LogInformation("korvet server listening on {Address} after {Total:F0} ms (credentials {Credentials:F0} ms, storage {Storage:F0} ms)",
+                api.BaseAddress, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, credentialsTime.TotalMilliseconds,
+                storageTime.TotalMilliseconds);
         }
 
         return new ServerHost(options, backend, credentials, api, kubeconfig);

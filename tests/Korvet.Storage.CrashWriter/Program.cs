@@ -1,11 +1,12 @@
 using System.Text;
 using Korvet.Storage.Sqlite;
 
-// Usage: write <db> <writers>  — creates keys as fast as it can and prints "<revision> <key>" per acknowledged write.
+// Usage: write <db> <writers> <prefix> — creates keys under <prefix> as fast as it can and prints
+//        "<revision> <key>" per acknowledged write.
 //        hold <db>             — opens the database and keeps it open until killed.
 if (args.Length < 2 || args[0] is not ("write" or "hold"))
 {
-    await Console.Error.WriteLineAsync("usage: (write <db> <writers> | hold <db>)");
+    await Console.Error.WriteLineAsync("usage: (write <db> <writers> <prefix> | hold <db>)");
     return 2;
 }
 
@@ -24,7 +25,7 @@ await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
 {
     while (true)
     {
-        var key = $"/crash/{Interlocked.Increment(ref next):D9}";
+        var key = $"{args[3]}{Interlocked.Increment(ref next):D9}";
         var revision = await backend.CreateAsync(key, Encoding.UTF8.GetBytes("value of " + key));
         output.WriteLine($"{revision} {key}");
     }

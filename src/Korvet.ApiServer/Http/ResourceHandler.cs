@@ -42,7 +42,7 @@ public sealed class ResourceHandler
 
     public async Task HandleAsync(HttpContext context, RequestInfo info, ResourceDefinition resource, UserInfo user)
     {
-        _ = user;
+        _ = user; // Authorization (RBAC, admission) plugs in here; for now every authenticated user is allowed.
         string ns = ScopeNamespace(info, resource);
         IReadOnlyList<string> verbs = resource.Verbs;
         if (info.Subresource.Length > 0)

@@ -19,16 +19,18 @@ namespace Korvet.ApiServer.Http;
 public sealed class WatchHandler
 {
     private readonly WatchCacheSet _caches;
+    private readonly GenericStore _store;
     private readonly Storage.ISelectorParser _selectors;
     private readonly ResponseWriter _writer;
     private readonly TimeSpan _bookmarkInterval;
     private readonly CancellationToken _serverStopping;
 
     /// <param name="serverStopping">Cancelled when the server stops: every watch then ends.</param>
-    public WatchHandler(WatchCacheSet caches, Storage.ISelectorParser selectors, ResponseWriter writer, TimeSpan bookmarkInterval,
+    public WatchHandler(WatchCacheSet caches, GenericStore store, Storage.ISelectorParser selectors, ResponseWriter writer, TimeSpan bookmarkInterval,
         CancellationToken serverStopping)
     {
         _serverStopping = serverStopping;
+        _store = store;
         _caches = caches;
         _selectors = selectors;
         _writer = writer;
@@ -69,12 +71,25 @@ public sealed class WatchHandler
             throw StatusErrors.BadRequest($"invalid resource version \"{rv}\"");
         }
 
+        // Upstream's semantics: unset = consistent current state then changes; "0" = any (cached) state then changes;
+        // N = changes after N. sendInitialEvents overrides whether the state is sent first.
         WatchCache cache = _caches.For(resource);
-        bool startAtNow = sendInitial == "false" && rv is "" or "0";
-        if (startAtNow)
+        string prefix = GenericStore.ListPrefix(resource, ns);
+        bool initialState = rv is "" or "0" ? sendInitial != "false" : sendInitial == "true";
+        IReadOnlyList<StoredObject> initial = [];
+        if (initialState && rv == "0")
         {
-            await cache.WaitReadyAsync(context.RequestAborted);
-            from = Math.Max(cache.Revision, 1);
+            (List<StoredObject> items, long revision) = await cache.SnapshotAsync(prefix, filter, context.RequestAborted);
+            (initial, from) = (items, revision);
+        }
+        else if (initialState)
+        {
+            ListPage page = await _store.ListAsync(resource, ns, new ListRequest(filter), context.RequestAborted);
+            (initial, from) = (page.Items, page.ResourceVersion);
+        }
+        else if (rv is "" or "0")
+        {
+            from = await _store.Backend.CurrentRevisionAsync(context.RequestAborted);
         }
 
         TimeSpan timeout = long.TryParse(query["timeoutSeconds"].ToString(), out long seconds) && seconds > 0
@@ -90,7 +105,7 @@ public sealed class WatchHandler
         CacheWatcher watcher;
         try
         {
-            watcher = await cache.WatchAsync(GenericStore.ListPrefix(resource, ns), filter, from, ct);
+            watcher = await cache.WatchAsync(prefix, filter, from, ct);
         }
         catch (StatusException e) when (e.Code == 410)
         {
@@ -107,8 +122,8 @@ public sealed class WatchHandler
             await response.Body.FlushAsync(ct);
             try
             {
-                await StreamAsync(response, resource, shape, include, watcher, cache, bookmarks,
-                    sendInitial == "true" && !startAtNow, ct);
+                await StreamAsync(response, resource, shape, include, watcher, cache, bookmarks, initial,
+                    sendInitial == "true", ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -118,30 +133,35 @@ public sealed class WatchHandler
     }
 
     private async Task StreamAsync(HttpResponse response, ResourceDefinition resource, ResponseShape shape, IncludeObject include,
-        CacheWatcher watcher, WatchCache cache, bool bookmarks, bool initialEndBookmark, CancellationToken ct)
+        CacheWatcher watcher, WatchCache cache, bool bookmarks, IReadOnlyList<StoredObject> initial, bool initialEndBookmark,
+        CancellationToken ct)
     {
         Stream body = response.Body;
-        int consumed = 0;
         bool first = true;
-        if (initialEndBookmark && watcher.InitialCount == 0)
+        foreach (StoredObject obj in initial)
         {
-            await WriteBookmarkAsync(body, resource, watcher.FromRevision, true, ct);
-            initialEndBookmark = false;
+            var ev = new CacheEvent(WatchEventKind.Added, obj, null, obj.ResourceVersion);
+            await body.WriteAsync(LineFor(new WatcherEvent(ev, WatchEventKind.Added), resource, shape, include, first), ct);
+            first = false;
         }
 
+        if (initialEndBookmark)
+        {
+            await WriteBookmarkAsync(body, resource, watcher.FromRevision, true, ct);
+        }
+
+        await body.FlushAsync(ct);
+
         Task<bool>? pending = null;
-        DateTimeOffset nextBookmark = DateTimeOffset.UtcNow + _bookmarkInterval;
+        Task? bookmarkDue = null;
         while (true)
         {
             pending ??= watcher.Reader.WaitToReadAsync(ct).AsTask();
             if (bookmarks && !pending.IsCompleted)
             {
-                TimeSpan wait = nextBookmark - DateTimeOffset.UtcNow;
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.WhenAny(pending, Task.Delay(wait, ct));
-                }
-
+                // One timer per bookmark period, reused across events (not one per wait).
+                bookmarkDue ??= Task.Delay(_bookmarkInterval, ct);
+                await Task.WhenAny(pending, bookmarkDue);
                 if (!pending.IsCompleted)
                 {
                     ct.ThrowIfCancellationRequested();
@@ -152,7 +172,7 @@ public sealed class WatchHandler
                         await body.FlushAsync(ct);
                     }
 
-                    nextBookmark = DateTimeOffset.UtcNow + _bookmarkInterval;
+                    bookmarkDue = null;
                     continue;
                 }
             }
@@ -166,14 +186,8 @@ public sealed class WatchHandler
             while (watcher.Reader.TryRead(out WatcherEvent ev))
             {
                 watcher.Consumed();
-                consumed++;
                 await body.WriteAsync(LineFor(ev, resource, shape, include, first), ct);
                 first = false;
-                if (initialEndBookmark && consumed == watcher.InitialCount)
-                {
-                    await WriteBookmarkAsync(body, resource, watcher.FromRevision, true, ct);
-                    initialEndBookmark = false;
-                }
             }
 
             await body.FlushAsync(ct);

@@ -73,6 +73,8 @@ public class DefaultStrategy : IResourceStrategy
 
     public virtual IReadOnlyList<StatusCause> ValidateUpdate(ResourceDefinition resource, JsonObject obj, JsonObject old) => [];
 
+    public virtual long GracePeriodSeconds(ResourceDefinition resource, JsonObject obj, long? requested) => 0;
+
     /// <summary>The default rules bound to one resource, so the resource-dependent flags answer correctly.</summary>
     private sealed class Resolved : DefaultStrategy
     {

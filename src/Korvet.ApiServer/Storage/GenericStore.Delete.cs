@@ -42,8 +42,14 @@ public sealed partial class GenericStore
             bool alreadyDeleting = meta["deletionTimestamp"] is not null;
             bool needsPolicyFinalizer = policyFinalizer is not null && !alreadyDeleting
                 && !finalizers.Any(f => (string?)f == policyFinalizer);
+            long grace = strategy.GracePeriodSeconds(resource, obj, request.GracePeriodSeconds);
             try
             {
+                if (grace > 0)
+                {
+                    return await MarkGracefulAsync(strategy, current, obj, grace, request.DryRun, cancellationToken);
+                }
+
                 if (finalizers.Count > 0 || needsPolicyFinalizer)
                 {
                     if (alreadyDeleting && !needsPolicyFinalizer)
@@ -127,6 +133,34 @@ public sealed partial class GenericStore
         }
 
         return (deleted, page.ResourceVersion);
+    }
+
+    /// <summary>Sets deletionTimestamp = now + grace (only ever shortening an earlier one) and keeps the object.</summary>
+    private async Task<WriteResult> MarkGracefulAsync(IResourceStrategy strategy, KeyValue current,
+        JsonObject obj, long grace, bool dryRun, CancellationToken cancellationToken)
+    {
+        var meta = (JsonObject)obj["metadata"]!;
+        long? existing = meta["deletionGracePeriodSeconds"] is JsonValue v && v.TryGetValue(out long e) ? e : null;
+        if (existing is { } previous && previous <= grace)
+        {
+            return new WriteResult(200, ObjectBytes.WithResourceVersion(current.Value, current.ModRevision));
+        }
+
+        meta["deletionTimestamp"] = Timestamps.Format(_time.GetUtcNow().AddSeconds(grace));
+        meta["deletionGracePeriodSeconds"] = grace;
+        if (strategy.TracksGeneration)
+        {
+            meta["generation"] = ((long?)meta["generation"] ?? 0) + 1;
+        }
+
+        byte[] marked = ObjectBytes.Serialize(obj);
+        if (dryRun)
+        {
+            return new WriteResult(200, ObjectBytes.WithResourceVersion(marked, current.ModRevision));
+        }
+
+        long revision = await _backend.UpdateAsync(current.Key, marked, current.ModRevision, 0, cancellationToken);
+        return new WriteResult(200, ObjectBytes.WithResourceVersion(marked, revision));
     }
 
     private static bool IsStatus(byte[] body) =>

@@ -46,6 +46,13 @@ public interface IResourceStrategy
     IReadOnlyList<StatusCause> Validate(ResourceDefinition resource, JsonObject obj);
 
     IReadOnlyList<StatusCause> ValidateUpdate(ResourceDefinition resource, JsonObject obj, JsonObject old);
+
+    /// <summary>
+    /// Graceful deletion (upstream's CheckGracefulDelete): the grace period in seconds for deleting
+    /// <paramref name="obj"/> given the requested one, or 0 to delete now. A positive answer makes the store set
+    /// deletionTimestamp = now + grace and keep the object until a later delete with grace 0 (the kubelet's).
+    /// </summary>
+    long GracePeriodSeconds(ResourceDefinition resource, JsonObject obj, long? requested);
 }
 
 /// <summary>
@@ -72,8 +79,16 @@ public sealed class StrategyTable
     public static StrategyTable Create(ResourceRegistry registry,
         IReadOnlyDictionary<(string Group, string Plural), IResourceStrategy>? extra = null)
     {
-        Dictionary<(string Group, string Plural), IResourceStrategy> all = Strategies.KindStrategies.Create(registry);
-        all[("", "namespaces")] = new NamespaceStrategy();
+        var all = new Dictionary<(string Group, string Plural), IResourceStrategy>
+        {
+            [("", "namespaces")] = new NamespaceStrategy(),
+            [("", "pods")] = new PodStrategy(),
+        };
+        foreach (KeyValuePair<(string Group, string Plural), IResourceStrategy> pair in Strategies.KindStrategies.Create(registry))
+        {
+            all[pair.Key] = pair.Value;
+        }
+
         foreach (KeyValuePair<(string Group, string Plural), IResourceStrategy> pair in extra ?? new Dictionary<(string Group, string Plural), IResourceStrategy>())
         {
             all[pair.Key] = pair.Value;

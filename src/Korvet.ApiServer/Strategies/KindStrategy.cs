@@ -25,7 +25,10 @@ internal abstract class KindStrategy : IResourceStrategy
 
     public bool AllowUnconditionalUpdate => _defaults.AllowUnconditionalUpdate;
 
-    public bool ReturnDeletedObject => _defaults.ReturnDeletedObject;
+    public virtual bool ReturnDeletedObject => _defaults.ReturnDeletedObject;
+
+    public virtual long GracePeriodSeconds(ResourceDefinition resource, JsonObject obj, long? requested) =>
+        _defaults.GracePeriodSeconds(resource, obj, requested);
 
     /// <summary>Upstream's SetObjectDefaults for the kind; must be idempotent.</summary>
     protected abstract void ApplyDefaults(JsonObject obj);

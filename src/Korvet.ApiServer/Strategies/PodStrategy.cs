@@ -8,9 +8,12 @@ namespace Korvet.ApiServer.Strategies;
 /// Pods and pods/status: upstream's pod defaulting, a Pending status with the QoS class on create, ValidatePodSpec's
 /// common rules, and ValidatePodUpdate's "spec is immutable except images, activeDeadlineSeconds, tolerations
 /// additions". Status updates (handled by the store) keep the stored spec, so they pass the update rules unchanged.
+/// Deletion (graceful for bound pods, answering with the pod) is the store's <see cref="Storage.PodStrategy"/>.
 /// </summary>
 internal sealed class PodStrategy : KindStrategy
 {
+    private readonly Storage.PodStrategy _lifecycle = new();
+
     public const string ForbiddenUpdateMessage =
         "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 
@@ -18,6 +21,11 @@ internal sealed class PodStrategy : KindStrategy
         : base(resource)
     {
     }
+
+    public override bool ReturnDeletedObject => _lifecycle.ReturnDeletedObject;
+
+    public override long GracePeriodSeconds(ResourceDefinition resource, JsonObject obj, long? requested) =>
+        _lifecycle.GracePeriodSeconds(resource, obj, requested);
 
     protected override void ApplyDefaults(JsonObject obj) => PodDefaults.Pod(JsonFields.Child(obj, "spec"));
 

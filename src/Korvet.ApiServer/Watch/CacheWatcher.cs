@@ -41,9 +41,6 @@ public sealed class CacheWatcher : IDisposable
 
     public ChannelReader<WatcherEvent> Reader => _channel.Reader;
 
-    /// <summary>Synthetic ADDED events queued at registration (the initial state); they come first.</summary>
-    public int InitialCount { get; private set; }
-
     /// <summary>Called by the reader after consuming an event.</summary>
     public void Consumed() => Interlocked.Decrement(ref _pending);
 
@@ -73,17 +70,6 @@ public sealed class CacheWatcher : IDisposable
         }
 
         _channel.Writer.TryWrite(new WatcherEvent(ev, kind.Value));
-    }
-
-    /// <summary>Queues an initial (synthetic ADDED) event without the revision check.</summary>
-    internal void OfferInitial(CacheEvent ev)
-    {
-        if ((Filter.Name is null || Filter.Name == ev.Object.Name) && Filter.Matches(ev.Object))
-        {
-            InitialCount++;
-            Interlocked.Increment(ref _pending);
-            _channel.Writer.TryWrite(new WatcherEvent(ev, WatchEventKind.Added));
-        }
     }
 
     internal void Complete() => _channel.Writer.TryComplete();

@@ -109,37 +109,24 @@ public sealed class WatchCache : IAsyncDisposable
     }
 
     /// <summary>
-    /// Registers a watcher. <paramref name="fromRevision"/> 0 starts with ADDED events for the current state; N &gt; 0
-    /// delivers every change after N, or throws 410 Expired when N is older than the cache's history.
+    /// Registers a watcher that receives every change after <paramref name="fromRevision"/> (history first, then live
+    /// events), or throws 410 Expired when that revision is older than the cache's history. Callers that need the
+    /// initial state take it first (a snapshot or a backend list at revision R) and then watch from R.
     /// </summary>
     public async Task<CacheWatcher> WatchAsync(string keyPrefix, ListFilter filter, long fromRevision, CancellationToken cancellationToken)
     {
         await WaitReadyAsync(cancellationToken);
         lock (_lock)
         {
-            if (fromRevision > 0 && fromRevision < _oldestResumable)
+            if (fromRevision < _oldestResumable)
             {
                 throw StatusErrors.Expired($"too old resource version: {fromRevision} ({_oldestResumable})");
             }
 
-            var watcher = new CacheWatcher(keyPrefix, filter, fromRevision == 0 ? _revision : fromRevision,
-                _options.MaxPendingPerWatcher, Unregister);
-            if (fromRevision == 0)
+            var watcher = new CacheWatcher(keyPrefix, filter, fromRevision, _options.MaxPendingPerWatcher, Unregister);
+            for (int i = 0; i < _historyCount; i++)
             {
-                foreach ((string key, StoredObject obj) in _objects)
-                {
-                    if (key.StartsWith(keyPrefix, StringComparison.Ordinal))
-                    {
-                        watcher.OfferInitial(new CacheEvent(WatchEventKind.Added, obj, null, obj.ResourceVersion));
-                    }
-                }
-            }
-            else
-            {
-                for (int i = 0; i < _historyCount; i++)
-                {
-                    watcher.Offer(_history[(_historyStart + i) % _history.Length]!);
-                }
+                watcher.Offer(_history[(_historyStart + i) % _history.Length]!);
             }
 
             _watchers.Add(watcher);

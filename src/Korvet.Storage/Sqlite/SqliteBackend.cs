@@ -71,6 +71,10 @@ public sealed partial class SqliteBackend : IBackend
         {
             throw SqliteSchema.Locked(path, e);
         }
+        catch (UnauthorizedAccessException e)
+        {
+            throw SqliteSchema.CannotOpen(path, e);
+        }
 
         SqliteConnection? connection = null;
         try

@@ -92,8 +92,12 @@ internal static class SqliteSchema
     public static StorageException MapOpenError(string path, SqliteException error) => error.SqliteErrorCode switch
     {
         5 or 6 => Locked(path, error), // SQLITE_BUSY, SQLITE_LOCKED
-        _ => NotKorvet(path, error), // SQLITE_NOTADB, SQLITE_CORRUPT and anything else unreadable
+        11 or 26 => NotKorvet(path, error), // SQLITE_CORRUPT, SQLITE_NOTADB
+        _ => CannotOpen(path, error), // SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_PERM, SQLITE_READONLY, ...
     };
+
+    public static StorageException CannotOpen(string path, Exception inner) =>
+        new(StorageErrorCode.Corrupt, $"{path} cannot be opened: {inner.Message}", inner: inner);
 
     public static long Scalar(SqliteConnection connection, string sql)
     {

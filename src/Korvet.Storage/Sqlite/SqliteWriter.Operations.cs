@@ -6,6 +6,10 @@ namespace Korvet.Storage.Sqlite;
 /// <summary>The decisions of the writer, each run inside the group transaction (see <see cref="SqliteWriter"/>).</summary>
 internal sealed partial class SqliteWriter
 {
+    // Boxed once: parameters are set for every row written.
+    private static readonly object False = 0L;
+    private static readonly object True = 1L;
+
     private static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     private long Create(WriteRequest request)
@@ -180,11 +184,11 @@ internal sealed partial class SqliteWriter
         var parameters = _commands.Insert.Parameters;
         parameters[0].Value = revision;
         parameters[1].Value = name;
-        parameters[2].Value = created ? 1 : 0;
-        parameters[3].Value = deleted ? 1 : 0;
+        parameters[2].Value = created ? True : False;
+        parameters[3].Value = deleted ? True : False;
         parameters[4].Value = createRevision;
         parameters[5].Value = previousRevision;
-        parameters[6].Value = expiresAt;
+        parameters[6].Value = expiresAt == 0 ? False : expiresAt;
         parameters[7].Value = value;
         _commands.Insert.ExecuteNonQuery();
         _next = revision + 1;

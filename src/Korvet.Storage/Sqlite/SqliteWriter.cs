@@ -12,8 +12,8 @@ namespace Korvet.Storage.Sqlite;
 /// Concurrency: callers enqueue <see cref="WriteRequest"/>s; one loop drains up to
 /// <see cref="SqliteBackendOptions.MaxBatchSize"/> of them and decides each in order inside ONE transaction (group
 /// commit). Decisions made earlier in the batch are visible to later ones through a pending overlay; a refused
-/// request only records its error. After COMMIT returns, the overlay is applied to the shared index, the committed
-/// revision is published, callers are completed and watchers are notified — in that order, so a reader that sees
+/// request only records its error. After COMMIT returns, the committed revision is published, the overlay is applied
+/// to the shared index, callers are completed and watchers are notified — in that order, so a reader that sees
 /// revision N can read every row up to N.
 /// </remarks>
 internal sealed partial class SqliteWriter : IAsyncDisposable
@@ -163,6 +163,10 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
 
     private void Publish()
     {
+        // The revision first: whoever finds a key's new row through the index also sees a current revision that
+        // covers it.
+        Volatile.Write(ref _compacted, _pendingCompacted);
+        Volatile.Write(ref _committed, _next - 1);
         foreach (var (key, state) in _pending)
         {
             Index[key] = state;
@@ -185,8 +189,6 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         }
 
         Volatile.Write(ref _expiringCount, _expiring.Count);
-        Volatile.Write(ref _compacted, _pendingCompacted);
-        Volatile.Write(ref _committed, _next - 1);
         foreach (var request in _batch)
         {
             request.Finish();

@@ -85,6 +85,34 @@ public sealed class KubectlTests : IClassFixture<KorvetServerFixture>
     }
 
     [KubectlFact]
+    public async Task MergePatchReplaceAndWaitForDelete()
+    {
+        await CreateConfigMapAsync("cm-patch");
+        var patched = await _server.RunAsync("patch", "cm", "cm-patch", "--type=merge", "-p", """{"data":{"extra":"1"}}""");
+        Succeeded(patched);
+        Assert.Equal("configmap/cm-patch patched", patched.Out.Trim());
+
+        string file = Path.Combine(_server.DataDir, "cm-patch-replace.json");
+        await File.WriteAllTextAsync(file, ConfigMapJson.Replace("NAME", "cm-patch", StringComparison.Ordinal).Replace("hello", "bye", StringComparison.Ordinal));
+        var replaced = await _server.RunAsync("replace", "-f", file, "--validate=false");
+        Succeeded(replaced);
+        var data = await _server.RunAsync("get", "cm", "cm-patch", "-o", "jsonpath={.data}");
+        Assert.Equal("""{"greeting":"bye"}""", data.Out.Trim());
+
+        var unsupported = await _server.RunAsync("patch", "cm", "cm-patch", "--type=json", "-p", """[{"op":"add","path":"/data/x","value":"1"}]""");
+        Assert.NotEqual(0, unsupported.Exit);
+        Assert.Contains("the body of the request was in an unknown format", unsupported.Err, StringComparison.Ordinal);
+
+        using Process wait = Process.Start(Kubectl.StartInfo(_server.Kubeconfig, _server.CacheDir, "wait", "--for=delete", "cm/cm-patch", "--timeout=30s"))!;
+        await Task.Delay(500);
+        Succeeded(await _server.RunAsync("delete", "cm", "cm-patch", "--wait=false"));
+        await wait.WaitForExitAsync();
+        string waited = await wait.StandardOutput.ReadToEndAsync();
+        Assert.True(wait.ExitCode == 0, await wait.StandardError.ReadToEndAsync());
+        Assert.Contains("configmap/cm-patch condition met", waited, StringComparison.Ordinal);
+    }
+
+    [KubectlFact]
     public async Task WatchReceivesEvents()
     {
         await CreateConfigMapAsync("cm-watch-a");

@@ -219,6 +219,30 @@ public sealed class GenericStoreTests
     }
 
     [Fact]
+    public async Task BoundPodsAreDeletedGracefullyUnboundOnesAtOnce()
+    {
+        await using StoreFixture f = await CreateAsync();
+        var pods = f.Registry.Find("", "v1", "pods")!;
+        JsonObject created = Parse((await f.Store.CreateAsync(pods, "default",
+            Obj("""{"metadata":{"name":"bound"},"spec":{"nodeName":"n1","terminationGracePeriodSeconds":20,"containers":[{"name":"c","image":"i"}]}}"""), Write, None)).Body);
+        Assert.Equal(("Pending", "BestEffort"), ((string?)created["status"]!["phase"], (string?)created["status"]!["qosClass"]));
+
+        JsonObject terminating = Parse((await f.Store.DeleteAsync(pods, "default", "bound", new DeleteRequest(), None)).Body);
+        Assert.Equal(20, (long)terminating["metadata"]!["deletionGracePeriodSeconds"]!);
+        Assert.NotNull(terminating["metadata"]!["deletionTimestamp"]);
+        await f.Store.GetAsync(pods, "default", "bound", "", None);
+
+        JsonObject deleted = Parse((await f.Store.DeleteAsync(pods, "default", "bound", new DeleteRequest(GracePeriodSeconds: 0), None)).Body);
+        Assert.Equal("Pod", (string?)deleted["kind"]);
+        Assert.Equal(404, (await Assert.ThrowsAsync<StatusException>(() => f.Store.GetAsync(pods, "default", "bound", "", None))).Code);
+
+        await f.Store.CreateAsync(pods, "default", Obj("""{"metadata":{"name":"loose"},"spec":{"containers":[{"name":"c","image":"i","resources":{"limits":{"cpu":"1","memory":"1Gi"}}}]}}"""), Write, None);
+        JsonObject gone = Parse((await f.Store.DeleteAsync(pods, "default", "loose", new DeleteRequest(), None)).Body);
+        Assert.Equal(("Pod", "Guaranteed"), ((string?)gone["kind"], (string?)gone["status"]!["qosClass"]));
+        Assert.Equal(404, (await Assert.ThrowsAsync<StatusException>(() => f.Store.GetAsync(pods, "default", "loose", "", None))).Code);
+    }
+
+    [Fact]
     public async Task NamespaceGetsPhaseAndLabelNameRule()
     {
         await using StoreFixture f = await CreateAsync();

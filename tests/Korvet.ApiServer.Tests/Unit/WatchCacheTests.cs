@@ -19,17 +19,21 @@ public sealed class WatchCacheTests
     }
 
     [Fact]
-    public async Task WatchFromZeroStartsWithCurrentStateThenChanges()
+    public async Task SnapshotThenWatchFromItsRevisionMissesNothing()
     {
         await using StoreFixture f = await CreateAsync();
         await f.Store.CreateAsync(f.ConfigMaps, "default", Obj("""{"metadata":{"name":"a"}}"""), Write, CancellationToken.None);
         WatchCache cache = f.Caches.For(f.ConfigMaps);
         await cache.WaitReadyAsync(CancellationToken.None);
-        using CacheWatcher watcher = await cache.WatchAsync(f.ConfigMaps.KeyPrefix, ListFilter.Everything, 0, CancellationToken.None);
-
-        WatcherEvent initial = await NextAsync(watcher);
-        Assert.Equal((WatchEventKind.Added, "a"), (initial.Kind, initial.Event.Object.Name));
-        Assert.Equal(1, watcher.InitialCount);
+        (List<StoredObject> items, long revision) = await cache.SnapshotAsync(f.ConfigMaps.KeyPrefix, ListFilter.Everything, CancellationToken.None);
+        using CacheWatcher watcher = await cache.WatchAsync(f.ConfigMaps.KeyPrefix, ListFilter.Everything, revision, CancellationToken.None);
+        Assert.True(items.Count <= 1);
+        if (items.Count == 0)
+        {
+            // The cache had not applied the create yet: it then arrives as an event, never lost.
+            WatcherEvent late = await NextAsync(watcher);
+            Assert.Equal((WatchEventKind.Added, "a"), (late.Kind, late.Event.Object.Name));
+        }
 
         await f.Store.CreateAsync(f.ConfigMaps, "default", Obj("""{"metadata":{"name":"b"}}"""), Write, CancellationToken.None);
         WatcherEvent added = await NextAsync(watcher);

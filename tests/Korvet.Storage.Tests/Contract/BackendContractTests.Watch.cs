@@ -261,6 +261,39 @@ public abstract partial class BackendContractTests
     }
 
     [Fact]
+    public async Task Many_watchers_on_one_prefix_each_see_every_change_in_order()
+    {
+        var start = await Backend.CreateAsync(K("start"), Bytes("s"));
+        var watches = Enumerable.Range(0, 20).Select(_ => WatchProbe.Start(Backend, Prefix, start + 1)).ToList();
+        try
+        {
+            var written = await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+            {
+                var mine = new List<long>();
+                for (var i = 0; i < 25; i++)
+                {
+                    mine.Add(await Backend.CreateAsync(K($"m/{w}/{i}"), Bytes("x")));
+                }
+
+                return mine;
+            })));
+            var expected = written.SelectMany(r => r).Order().ToList();
+
+            foreach (var watch in watches)
+            {
+                Assert.Equal(expected, (await watch.NextAsync(expected.Count)).Select(e => e.Revision));
+            }
+        }
+        finally
+        {
+            foreach (var watch in watches)
+            {
+                await watch.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Cancelling_a_watch_ends_it()
     {
         using var cts = new CancellationTokenSource();

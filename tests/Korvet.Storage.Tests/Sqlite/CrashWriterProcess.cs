@@ -56,8 +56,8 @@ public sealed class CrashWriterProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static CrashWriterProcess Write(string databasePath, int writers) =>
-        new("write", databasePath, writers.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public static CrashWriterProcess Write(string databasePath, int writers, string prefix) =>
+        new("write", databasePath, writers.ToString(System.Globalization.CultureInfo.InvariantCulture), prefix);
 
     public static CrashWriterProcess Hold(string databasePath) => new("hold", databasePath);
 

@@ -88,6 +88,62 @@ public sealed class SqliteBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task A_watcher_that_stops_reading_is_ended_without_blocking_writers_and_can_resume()
+    {
+        await using var backend = await SqliteBackend.OpenAsync(_directory.Options() with { WatchBufferCapacity = 8 });
+        await using var stalled = backend.WatchAsync("/s/", 1).GetAsyncEnumerator();
+        var first = stalled.MoveNextAsync();
+
+        var revisions = new List<long>();
+        for (var i = 0; i < 100; i++)
+        {
+            revisions.Add(await backend.CreateAsync($"/s/{i:D3}", Bytes("x")).WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.True(await first);
+        var received = new List<long> { stalled.Current.Revision };
+        var error = await Assert.ThrowsAsync<StorageException>(async () =>
+        {
+            while (await stalled.MoveNextAsync())
+            {
+                received.Add(stalled.Current.Revision);
+            }
+        });
+        Assert.Equal(StorageErrorCode.Unavailable, error.Code);
+        Assert.True(received.Count < revisions.Count);
+        Assert.Equal(revisions.Take(received.Count), received);
+
+        await using var resumed = backend.WatchAsync("/s/", received[^1] + 1).GetAsyncEnumerator();
+        foreach (var expected in revisions.Skip(received.Count))
+        {
+            Assert.True(await resumed.MoveNextAsync());
+            Assert.Equal(expected, resumed.Current.Revision);
+        }
+    }
+
+    [Fact]
+    public async Task A_long_history_is_replayed_in_chunks_without_gaps_for_a_sparse_prefix()
+    {
+        await using var backend = await _directory.OpenAsync();
+        var mine = new List<long>();
+        for (var i = 0; i < 2000; i++)
+        {
+            var revision = await backend.CreateAsync(i % 3 == 0 ? $"/h/mine/{i}" : $"/h/other/{i}", Bytes("x"));
+            if (i % 3 == 0)
+            {
+                mine.Add(revision);
+            }
+        }
+
+        await using var watch = backend.WatchAsync("/h/mine/", 1).GetAsyncEnumerator();
+        foreach (var expected in mine)
+        {
+            Assert.True(await watch.MoveNextAsync());
+            Assert.Equal(expected, watch.Current.Revision);
+        }
+    }
+
+    [Fact]
     public async Task Reopening_after_dispose_keeps_values_revisions_tombstones_ttls_and_the_compaction_marker()
     {
         long r1, r2, deletedAt, compactedTo, current;
@@ -194,16 +250,15 @@ public sealed class SqliteBackendTests : IDisposable
 
         var worstFirst = await WriteRoundAsync(3000);
         await SettleAsync();
-        var pagesAfterFirst = _directory.Scalar("PRAGMA page_count");
         var worstSecond = await WriteRoundAsync(3000);
         await SettleAsync();
 
         var rows = _directory.Scalar("SELECT count(*) FROM log");
         Assert.True(rows <= 600, $"{rows} rows remain after compaction");
         Assert.True(await backend.CompactedRevisionAsync() > 5000);
-        var pagesAfterSecond = _directory.Scalar("PRAGMA page_count");
-        Assert.True(pagesAfterSecond <= pagesAfterFirst * 1.25 + 64,
-            $"database grew from {pagesAfterFirst} to {pagesAfterSecond} pages: space is not reused");
+        // 6,000 updates of 4 KiB values were written (over 6,000 pages); at most ~600 rows are kept.
+        var pages = _directory.Scalar("PRAGMA page_count");
+        Assert.True(pages < 1500, $"the database has {pages} pages: space is not reused");
         var slowest = worstFirst > worstSecond ? worstFirst : worstSecond;
         // The 100 ms figure is the benchmark's (bench/); on a shared 2-core CI machine only a gross stall (the
         // writer held by compaction for seconds) is a reliable failure.

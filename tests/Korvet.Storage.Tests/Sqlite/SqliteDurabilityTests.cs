@@ -13,30 +13,37 @@ public sealed class SqliteDurabilityTests : IDisposable
     [Fact]
     public async Task Every_acknowledged_write_survives_kill_minus_9_of_the_writing_process()
     {
-        using var writer = CrashWriterProcess.Write(_directory.DatabasePath, writers: 64);
-        await writer.ReadyAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (writer.LineCount < 3000 && DateTime.UtcNow < deadline)
+        // Several rounds on one file: each kill lands at a random point of the group-commit cycle, and each
+        // restart must also recover a file left by a killed process.
+        for (var round = 0; round < 3; round++)
         {
-            await Task.Delay(20);
+            var prefix = $"/crash/{round}/";
+            using var writer = CrashWriterProcess.Write(_directory.DatabasePath, writers: 64, prefix);
+            await writer.ReadyAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            var target = 1000 + Random.Shared.Next(2000);
+            while (writer.LineCount < target && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(Random.Shared.Next(1, 10));
+            }
+
+            var acknowledged = (await writer.KillAsync()).Select(line => line.Split(' ')).ToList();
+
+            Assert.True(acknowledged.Count >= target, $"only {acknowledged.Count} writes were acknowledged before the kill");
+            await using var backend = await _directory.OpenAsync();
+            var current = await backend.CurrentRevisionAsync();
+            foreach (var ack in acknowledged)
+            {
+                var revision = long.Parse(ack[0]);
+                var item = await backend.GetAsync(ack[1]);
+                Assert.True(item is not null, $"round {round}: acknowledged key {ack[1]} at revision {revision} was lost");
+                Assert.Equal(revision, item.ModRevision);
+                Assert.Equal("value of " + ack[1], Encoding.UTF8.GetString(item.Value));
+            }
+
+            Assert.True(current >= acknowledged.Max(a => long.Parse(a[0])));
+            Assert.True(await backend.CreateAsync($"/after/restart/{round}", [1]) > current);
         }
-
-        var acknowledged = (await writer.KillAsync()).Select(line => line.Split(' ')).ToList();
-
-        Assert.True(acknowledged.Count >= 3000, $"only {acknowledged.Count} writes were acknowledged before the kill");
-        await using var backend = await _directory.OpenAsync();
-        var current = await backend.CurrentRevisionAsync();
-        foreach (var ack in acknowledged)
-        {
-            var revision = long.Parse(ack[0]);
-            var item = await backend.GetAsync(ack[1]);
-            Assert.True(item is not null, $"acknowledged key {ack[1]} at revision {revision} was lost");
-            Assert.Equal(revision, item.ModRevision);
-            Assert.Equal("value of " + ack[1], Encoding.UTF8.GetString(item.Value));
-        }
-
-        Assert.True(current >= acknowledged.Max(a => long.Parse(a[0])));
-        Assert.True(await backend.CreateAsync("/after/restart", [1]) > current);
     }
 
     [Fact]
@@ -99,6 +106,17 @@ public sealed class SqliteDurabilityTests : IDisposable
 
         Assert.Equal(StorageErrorCode.Corrupt, error.Code);
         Assert.Contains("is locked by another process", error.Message);
+    }
+
+    [Fact]
+    public async Task A_path_that_is_a_directory_fails_to_open_with_a_clear_error()
+    {
+        Directory.CreateDirectory(_directory.DatabasePath);
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => _directory.OpenAsync());
+
+        Assert.Equal(StorageErrorCode.Corrupt, error.Code);
+        Assert.Contains($"{_directory.DatabasePath} cannot be opened", error.Message);
     }
 
     [Fact]

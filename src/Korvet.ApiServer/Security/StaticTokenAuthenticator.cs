@@ -1,0 +1,58 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Korvet.ApiServer.Security;
+
+/// <summary>
+/// Authenticates bearer tokens known in advance: the admin token (generated on first start, kept in the data dir)
+/// and the entries of the token file. Tokens are looked up by their SHA-256 so lookups do not leak timing about
+/// the secret. Immutable and thread-safe after construction.
+/// </summary>
+public sealed class StaticTokenAuthenticator
+{
+    private readonly FrozenDictionary<string, UserInfo> _usersByTokenHash;
+
+    private StaticTokenAuthenticator(string adminToken, FrozenDictionary<string, UserInfo> usersByTokenHash)
+    {
+        AdminToken = adminToken;
+        _usersByTokenHash = usersByTokenHash;
+    }
+
+    /// <summary>The admin's bearer token (for the kubeconfig the server writes).</summary>
+    public string AdminToken { get; }
+
+    /// <summary>Reads (or on first start creates) the admin token and reads the token file.</summary>
+    /// <exception cref="InvalidDataException">the token file is malformed.</exception>
+    public static StaticTokenAuthenticator LoadOrCreate(TokenAuthOptions options)
+    {
+        string adminToken;
+        if (File.Exists(options.AdminTokenPath) && File.ReadAllText(options.AdminTokenPath).Trim() is { Length: > 0 } existing)
+        {
+            adminToken = existing;
+        }
+        else
+        {
+            adminToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            SecureFiles.WriteAllText(options.AdminTokenPath, adminToken + "\n", secret: true);
+        }
+
+        var users = new Dictionary<string, UserInfo>(StringComparer.Ordinal);
+        if (options.TokenFile is not null)
+        {
+            foreach ((string token, UserInfo user) in TokenFile.Parse(File.ReadAllText(options.TokenFile), options.TokenFile))
+            {
+                users[Hash(token)] = user;
+            }
+        }
+
+        users[Hash(adminToken)] = UserInfo.Create(options.AdminUser, options.AdminUid, options.AdminGroups);
+        return new StaticTokenAuthenticator(adminToken, users.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    /// <summary>The user a token belongs to, or null when unknown.</summary>
+    public UserInfo? Authenticate(string token) =>
+        token.Length == 0 ? null : _usersByTokenHash.GetValueOrDefault(Hash(token));
+
+    private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}
