@@ -79,8 +79,16 @@ public sealed class StrategyTable
     public static StrategyTable Create(ResourceRegistry registry,
         IReadOnlyDictionary<(string Group, string Plural), IResourceStrategy>? extra = null)
     {
-        Dictionary<(string Group, string Plural), IResourceStrategy> all = Strategies.KindStrategies.Create(registry);
-        all[("", "namespaces")] = new NamespaceStrategy();
+        var all = new Dictionary<(string Group, string Plural), IResourceStrategy>
+        {
+            [("", "namespaces")] = new NamespaceStrategy(),
+            [("", "pods")] = new PodStrategy(),
+        };
+        foreach (KeyValuePair<(string Group, string Plural), IResourceStrategy> pair in Strategies.KindStrategies.Create(registry))
+        {
+            all[pair.Key] = pair.Value;
+        }
+
         foreach (KeyValuePair<(string Group, string Plural), IResourceStrategy> pair in extra ?? new Dictionary<(string Group, string Plural), IResourceStrategy>())
         {
             all[pair.Key] = pair.Value;

@@ -27,7 +27,6 @@ internal abstract class KindStrategy : IResourceStrategy
 
     public virtual bool ReturnDeletedObject => _defaults.ReturnDeletedObject;
 
-    /// <summary>Immediate deletion unless the kind overrides it (pods).</summary>
     public virtual long GracePeriodSeconds(ResourceDefinition resource, JsonObject obj, long? requested) =>
         _defaults.GracePeriodSeconds(resource, obj, requested);
 

@@ -8,9 +8,12 @@ namespace Korvet.ApiServer.Strategies;
 /// Pods and pods/status: upstream's pod defaulting, a Pending status with the QoS class on create, ValidatePodSpec's
 /// common rules, and ValidatePodUpdate's "spec is immutable except images, activeDeadlineSeconds, tolerations
 /// additions". Status updates (handled by the store) keep the stored spec, so they pass the update rules unchanged.
+/// Deletion (graceful for bound pods, answering with the pod) is the store's <see cref="Storage.PodStrategy"/>.
 /// </summary>
 internal sealed class PodStrategy : KindStrategy
 {
+    private readonly Storage.PodStrategy _lifecycle = new();
+
     public const string ForbiddenUpdateMessage =
         "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 
@@ -19,14 +22,10 @@ internal sealed class PodStrategy : KindStrategy
     {
     }
 
-    /// <summary>Graceful deletion of bound, non-terminal pods (the API server's pod rules).</summary>
-    private static readonly Storage.PodStrategy Deletion = new();
-
-    /// <summary>Deleting a pod answers with the pod, like upstream.</summary>
-    public override bool ReturnDeletedObject => true;
+    public override bool ReturnDeletedObject => _lifecycle.ReturnDeletedObject;
 
     public override long GracePeriodSeconds(ResourceDefinition resource, JsonObject obj, long? requested) =>
-        Deletion.GracePeriodSeconds(resource, obj, requested);
+        _lifecycle.GracePeriodSeconds(resource, obj, requested);
 
     protected override void ApplyDefaults(JsonObject obj) => PodDefaults.Pod(JsonFields.Child(obj, "spec"));
 
