@@ -255,7 +255,7 @@ public sealed class GenericStoreTests
     {
         await using StoreFixture f = await CreateAsync();
         await f.Store.CreateAsync(f.Deployments, "default", Obj("""
-            {"metadata":{"name":"d"},"spec":{"selector":{"matchLabels":{"a":"b"}},"template":{"spec":{"containers":[{"name":"one","image":"x:1"},{"name":"two","image":"y:1"}]}}}}
+            {"metadata":{"name":"d"},"spec":{"selector":{"matchLabels":{"a":"b"}},"template":{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[{"name":"one","image":"x:1"},{"name":"two","image":"y:1"}]}}}}
             """), Write, None);
         byte[] patch = System.Text.Encoding.UTF8.GetBytes("""{"spec":{"template":{"spec":{"containers":[{"name":"two","image":"y:2"}]}}}}""");
         JsonObject patched = Parse((await f.Store.PatchAsync(f.Deployments, "default", "d", "", "application/strategic-merge-patch+json", patch, Write, None)).Body);
