@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Korvet.ApiServer.Authentication;
+using Korvet.ApiServer.Security;
 using Korvet.ApiServer.Discovery;
 using Korvet.ApiServer.Errors;
 using Korvet.ApiServer.Registry;

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using Korvet.ApiServer.Authentication;
 using Korvet.ApiServer.Codecs;
 using Korvet.ApiServer.Errors;
 using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Routing;
+using Korvet.ApiServer.Security;
 using Korvet.ApiServer.Storage;
 using Korvet.ApiServer.Tables;
 using Microsoft.AspNetCore.Http;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Korvet.ApiServer.Authentication;
+using Korvet.ApiServer.Security;
 using Microsoft.AspNetCore.Http;
 
 namespace Korvet.Server.Bootstrap;
@@ -16,7 +17,7 @@ public sealed class InterimTokenAuthenticator : IRequestAuthenticator
 
     public InterimTokenAuthenticator(string adminToken, string? tokenFile)
     {
-        _tokens[adminToken] = UserInfo.Create("admin", "system:masters", "system:authenticated");
+        _tokens[adminToken] = UserInfo.Create("admin", "", ["system:masters", "system:authenticated"]);
         if (tokenFile is null)
         {
             return;

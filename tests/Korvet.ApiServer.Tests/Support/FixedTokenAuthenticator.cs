@@ -1,4 +1,5 @@
 using Korvet.ApiServer.Authentication;
+using Korvet.ApiServer.Security;
 using Microsoft.AspNetCore.Http;
 
 namespace Korvet.ApiServer.Tests.Support;
@@ -8,6 +9,6 @@ internal sealed class FixedTokenAuthenticator(string token) : IRequestAuthentica
 {
     public ValueTask<UserInfo?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken) =>
         ValueTask.FromResult(request.Headers.Authorization.ToString() == "Bearer " + token
-            ? UserInfo.Create("tester", "system:masters")
+            ? UserInfo.Create("tester", "", ["system:masters"])
             : null);
 }
