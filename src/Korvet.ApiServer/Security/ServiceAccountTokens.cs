@@ -34,6 +34,9 @@ public sealed class ServiceAccountTokens : IDisposable
     /// <summary>The <c>kid</c> of the signing key: base64url SHA-256 of its DER public key (as upstream).</summary>
     public string KeyId { get; }
 
+    /// <summary>The audiences a token gets when its request names none (the API audiences).</summary>
+    public IReadOnlyList<string> DefaultAudiences => _options.EffectiveAudiences;
+
     /// <summary>Loads the signing key from the data dir, creating it on first start.</summary>
     public static ServiceAccountTokens LoadOrCreate(ServiceAccountTokenOptions options, TimeProvider time)
     {

@@ -10,6 +10,8 @@ public static class KorvetCommands
     {
         var root = new RootCommand("Korvet: a Kubernetes-compatible container orchestrator in one binary.");
         root.Subcommands.Add(BuildVersion());
+        root.Subcommands.Add(ServerCommand.Build());
+        root.Subcommands.Add(KubeconfigCommand.Build());
         return root;
     }
 

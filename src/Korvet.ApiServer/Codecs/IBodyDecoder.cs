@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+using Korvet.ApiServer.Registry;
+
+namespace Korvet.ApiServer.Codecs;
+
+/// <summary>A decoded request body and the warnings it produced (unknown fields under fieldValidation=Warn).</summary>
+public sealed record DecodedBody(JsonObject Object, IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// Turns a create/update request body into a JSON object. The JSON decoder is built in; YAML and protobuf
+/// (<c>k8s\0</c> + runtime.Unknown) decoders and schema-driven fieldValidation (Strict/Warn/Ignore) plug in here.
+/// Implementations throw a 400/415/422 <see cref="Errors.StatusException"/> and are thread-safe.
+/// </summary>
+public interface IBodyDecoder
+{
+    /// <summary>Media types (without parameters) this decoder accepts.</summary>
+    IReadOnlyList<string> SupportedTypes { get; }
+
+    /// <param name="mediaType">The Content-Type without parameters, lower case.</param>
+    /// <param name="fieldValidation">"Strict", "Warn", "Ignore" or "" (server default).</param>
+    DecodedBody Decode(string mediaType, ReadOnlyMemory<byte> body, ResourceDefinition resource, string fieldValidation);
+}

@@ -1,0 +1,341 @@
+using System.Globalization;
+using System.Text.Json;
+using Korvet.ApiServer.Codecs;
+using Korvet.ApiServer.Errors;
+using Korvet.ApiServer.Patching;
+using Korvet.ApiServer.Registry;
+using Korvet.ApiServer.Routing;
+using Korvet.ApiServer.Security;
+using Korvet.ApiServer.Storage;
+using Korvet.ApiServer.Tables;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace Korvet.ApiServer.Http;
+
+/// <summary>
+/// Non-watch resource verbs: get, list, create, update, patch, delete, deletecollection, for the resource itself and
+/// its status subresource. Other subresources (log, exec, ...) are served by later components and answer 404
+/// here. The scale subresource (autoscaling/v1 Scale) is served for every resource that lists it. Stateless; thread-safe.
+/// </summary>
+public sealed class ResourceHandler
+{
+    private static readonly string[] PatchTypes =
+    [
+        "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json",
+        "application/apply-patch+yaml",
+    ];
+
+    private readonly GenericStore _store;
+    private readonly ISelectorParser _selectors;
+    private readonly IBodyDecoder _decoder;
+    private readonly ResponseWriter _writer;
+    private readonly long _maxBody;
+    private readonly AuthenticationHandler _authentication;
+
+    public ResourceHandler(GenericStore store, ISelectorParser selectors, IBodyDecoder decoder, ResponseWriter writer, long maxBody,
+        AuthenticationHandler authentication)
+    {
+        _authentication = authentication;
+        _store = store;
+        _selectors = selectors;
+        _decoder = decoder;
+        _writer = writer;
+        _maxBody = maxBody;
+    }
+
+    public async Task HandleAsync(HttpContext context, RequestInfo info, ResourceDefinition resource, UserInfo user)
+    {
+        string ns = ScopeNamespace(info, resource);
+        if (AuthenticationHandler.Handles(resource, info.Subresource))
+        {
+            if (info.Verb != "create" || info.Rest.Count > 0)
+            {
+                throw StatusErrors.MethodNotAllowed();
+            }
+
+            DecodedBody review = await DecodeAsync(context, resource);
+            byte[] answer = await _authentication.CreateAsync(resource, ns, info.Name, review.Object, user, context.RequestAborted);
+            await ApiRequestHandler.WriteBytesAsync(context, 201, ResponseFormat.Json, answer);
+            return;
+        }
+
+        IReadOnlyList<string> verbs = resource.Verbs;
+        if (info.Subresource.Length > 0)
+        {
+            SubresourceDefinition sub = resource.FindSubresource(info.Subresource) ?? throw StatusErrors.NoSuchResource();
+            if (sub.Name is not ("status" or "scale") || info.Rest.Count > 0)
+            {
+                throw StatusErrors.NoSuchResource();
+            }
+
+            verbs = sub.Verbs;
+        }
+
+        if (info.Subresource == "scale" && verbs.Contains(info.Verb) && ns.Length > 0)
+        {
+            await HandleScaleAsync(context, info, resource, ns);
+            return;
+        }
+
+        if (!verbs.Contains(info.Verb) || (resource.Namespaced && ns.Length == 0 && info.Verb is not ("list" or "deletecollection")))
+        {
+            throw StatusErrors.MethodNotAllowed();
+        }
+
+        ResponseShape shape = ResponseFormat.Negotiate(context.Request.Headers.Accept) ?? throw StatusErrors.NotAcceptable(ResponseFormat.Supported);
+        IQueryCollection query = context.Request.Query;
+        CancellationToken ct = context.RequestAborted;
+        switch (info.Verb)
+        {
+            case "get":
+                StoredObject obj = await _store.GetAsync(resource, ns, info.Name, query["resourceVersion"].ToString(), ct);
+                await _writer.WriteObjectAsync(context, 200, resource, obj, shape);
+                break;
+            case "list":
+                await ListAsync(context, resource, ns, shape, query, ct);
+                break;
+            case "create":
+            {
+                DecodedBody body = await DecodeAsync(context, resource);
+                WriteResult result = await _store.CreateAsync(resource, ns, body.Object, WriteOptionsFrom(context), ct);
+                await _writer.WriteWriteResultAsync(context, resource, result, shape);
+                break;
+            }
+
+            case "update":
+            {
+                DecodedBody body = await DecodeAsync(context, resource);
+                WriteResult result = await _store.UpdateAsync(resource, ns, info.Name, info.Subresource, body.Object, WriteOptionsFrom(context), ct);
+                await _writer.WriteWriteResultAsync(context, resource, result, shape);
+                break;
+            }
+
+            case "patch":
+            {
+                string patchType = ResponseFormat.MediaType(context.Request.ContentType);
+                if (!PatchTypes.Contains(patchType))
+                {
+                    throw StatusErrors.UnsupportedMediaType(PatchTypes);
+                }
+
+                byte[] patch = await RequestBody.ReadAsync(context.Request, _maxBody, ct);
+                WriteResult result = patchType == ServerSideApply.ApplyPatchType
+                    ? await ApplyAsync(context, resource, ns, info, patch, ct)
+                    : await _store.PatchAsync(resource, ns, info.Name, info.Subresource, patchType, patch, WriteOptionsFrom(context), ct);
+                await _writer.WriteWriteResultAsync(context, resource, result, shape);
+                break;
+            }
+
+            case "delete":
+            {
+                DeleteRequest options = await DeleteOptionsAsync(context);
+                WriteResult result = await _store.DeleteAsync(resource, ns, info.Name, options, ct);
+                await _writer.WriteWriteResultAsync(context, resource, result, shape);
+                break;
+            }
+
+            case "deletecollection":
+            {
+                DeleteRequest options = await DeleteOptionsAsync(context);
+                ListFilter filter = _selectors.Parse(resource, query["labelSelector"].ToString(), query["fieldSelector"].ToString());
+                (IReadOnlyList<byte[]> items, long rv) = await _store.DeleteCollectionAsync(resource, ns, filter, options, ct);
+                await _writer.WriteRawListAsync(context, resource, items, rv);
+                break;
+            }
+
+            default:
+                throw StatusErrors.MethodNotAllowed();
+        }
+    }
+
+    private async Task HandleScaleAsync(HttpContext context, RequestInfo info, ResourceDefinition resource, string ns)
+    {
+        CancellationToken ct = context.RequestAborted;
+        byte[] scale;
+        switch (info.Verb)
+        {
+            case "get":
+                scale = await _store.GetScaleAsync(resource, ns, info.Name, ct);
+                break;
+            case "update":
+                DecodedBody body = await DecodeAsync(context, resource);
+                scale = await _store.UpdateScaleAsync(resource, ns, info.Name, body.Object, WriteOptionsFrom(context), ct);
+                break;
+            default:
+                string patchType = ResponseFormat.MediaType(context.Request.ContentType);
+                if (!PatchTypes.Contains(patchType))
+                {
+                    throw StatusErrors.UnsupportedMediaType(PatchTypes);
+                }
+
+                byte[] patch = await RequestBody.ReadAsync(context.Request, _maxBody, ct);
+                scale = await _store.PatchScaleAsync(resource, ns, info.Name, patchType, patch, WriteOptionsFrom(context), ct);
+                break;
+        }
+
+        await ApiRequestHandler.WriteBytesAsync(context, 200, ResponseFormat.Json, scale);
+    }
+
+    private Task<WriteResult> ApplyAsync(HttpContext context, ResourceDefinition resource, string ns, RequestInfo info, byte[] patch,
+        CancellationToken ct)
+    {
+        IQueryCollection query = context.Request.Query;
+        if (query["fieldManager"].ToString().Length == 0)
+        {
+            throw new StatusException(422, "Invalid",
+                "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+                new StatusDetails(null, "meta.k8s.io", "PatchOptions", [new StatusCause("FieldValueRequired", "Required value: is required for apply patch", "fieldManager")]));
+        }
+
+        string force = query["force"].ToString();
+        return _store.ApplyAsync(resource, ns, info.Name, info.Subresource, patch, WriteOptionsFrom(context), force == "true", ct);
+    }
+
+    /// <summary>The namespace the store sees: "" for cluster-scoped resources (a namespace's own name is its name).</summary>
+    internal static string ScopeNamespace(RequestInfo info, ResourceDefinition resource)
+    {
+        if (resource.Namespaced)
+        {
+            return info.Namespace;
+        }
+
+        bool isNamespaceObject = resource.Group.Length == 0 && resource.Plural == "namespaces";
+        if (!isNamespaceObject && info.Namespace.Length > 0)
+        {
+            throw StatusErrors.NoSuchResource();
+        }
+
+        return "";
+    }
+
+    private async Task ListAsync(HttpContext context, ResourceDefinition resource, string ns, ResponseShape shape,
+        IQueryCollection query, CancellationToken ct)
+    {
+        ListFilter filter = _selectors.Parse(resource, query["labelSelector"].ToString(), query["fieldSelector"].ToString());
+        long limit = 0;
+        if (query["limit"].ToString() is { Length: > 0 } limitText && !long.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit))
+        {
+            throw StatusErrors.BadRequest($"invalid limit \"{limitText}\"");
+        }
+
+        string match = query["resourceVersionMatch"].ToString();
+        string rv = query["resourceVersion"].ToString();
+        if (match is not ("" or "Exact" or "NotOlderThan"))
+        {
+            throw StatusErrors.BadRequest($"resourceVersionMatch: Unsupported value: \"{match}\": supported values: \"Exact\", \"NotOlderThan\"");
+        }
+
+        if (match.Length > 0 && rv.Length == 0)
+        {
+            throw StatusErrors.BadRequest("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided");
+        }
+
+        var request = new ListRequest(filter, rv, match, Math.Max(0, limit), query["continue"].ToString());
+        ListPage page = await _store.ListAsync(resource, ns, request, ct);
+        await _writer.WriteListAsync(context, resource, page, shape);
+    }
+
+    private async Task<DecodedBody> DecodeAsync(HttpContext context, ResourceDefinition resource)
+    {
+        byte[] body = await RequestBody.ReadAsync(context.Request, _maxBody, context.RequestAborted);
+        string mediaType = ResponseFormat.MediaType(context.Request.ContentType);
+        if (mediaType.Length == 0)
+        {
+            mediaType = "application/json";
+        }
+
+        DecodedBody decoded = _decoder.Decode(mediaType, body, resource, context.Request.Query["fieldValidation"].ToString());
+        foreach (string warning in decoded.Warnings)
+        {
+            context.Response.Headers.Append("Warning", $"299 - \"{warning.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+        }
+
+        return decoded;
+    }
+
+    private static WriteOptions WriteOptionsFrom(HttpContext context)
+    {
+        IQueryCollection query = context.Request.Query;
+        return new WriteOptions(DryRun(query["dryRun"]),
+            ManagedFields.ManagerName(query["fieldManager"].ToString(), context.Request.Headers.UserAgent.ToString()));
+    }
+
+    private static bool DryRun(StringValues values)
+    {
+        foreach (string? v in values)
+        {
+            if (v != "All")
+            {
+                throw StatusErrors.BadRequest($"Invalid dryRun: Unsupported value: \"{v}\": supported values: \"All\"");
+            }
+        }
+
+        return values.Count > 0;
+    }
+
+    private async Task<DeleteRequest> DeleteOptionsAsync(HttpContext context)
+    {
+        IQueryCollection query = context.Request.Query;
+        bool dryRun = DryRun(query["dryRun"]);
+        long? grace = long.TryParse(query["gracePeriodSeconds"].ToString(), out long g) ? g : null;
+        string? policy = query["propagationPolicy"].ToString() is { Length: > 0 } p ? p : null;
+        if (query["orphanDependents"].ToString() == "true")
+        {
+            policy ??= "Orphan";
+        }
+
+        string? uid = null;
+        string? rv = null;
+        byte[] body = await RequestBody.ReadAsync(context.Request, _maxBody, context.RequestAborted);
+        if (body.Length > 0)
+        {
+            try
+            {
+                using JsonDocument doc = JsonDocument.Parse(body);
+                JsonElement root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw StatusErrors.BadRequest("error decoding DeleteOptions: the body must be a JSON object");
+                }
+
+                if (root.TryGetProperty("gracePeriodSeconds", out JsonElement gp) && gp.TryGetInt64(out long gpv))
+                {
+                    grace = gpv;
+                }
+
+                if (root.TryGetProperty("propagationPolicy", out JsonElement pp) && pp.ValueKind == JsonValueKind.String)
+                {
+                    policy = pp.GetString();
+                }
+
+                if (root.TryGetProperty("orphanDependents", out JsonElement od) && od.ValueKind == JsonValueKind.True)
+                {
+                    policy ??= "Orphan";
+                }
+
+                if (root.TryGetProperty("dryRun", out JsonElement dr) && dr.ValueKind == JsonValueKind.Array && dr.GetArrayLength() > 0)
+                {
+                    dryRun = true;
+                }
+
+                if (root.TryGetProperty("preconditions", out JsonElement pre) && pre.ValueKind == JsonValueKind.Object)
+                {
+                    uid = pre.Str("uid") is { Length: > 0 } u ? u : null;
+                    rv = pre.Str("resourceVersion") is { Length: > 0 } r ? r : null;
+                }
+            }
+            catch (JsonException e)
+            {
+                throw StatusErrors.BadRequest($"error decoding DeleteOptions: {e.Message}");
+            }
+        }
+
+        if (policy is not (null or "Orphan" or "Background" or "Foreground"))
+        {
+            throw StatusErrors.BadRequest($"propagationPolicy: Unsupported value: \"{policy}\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
+        }
+
+        return new DeleteRequest(dryRun, grace, policy, uid, rv);
+    }
+}

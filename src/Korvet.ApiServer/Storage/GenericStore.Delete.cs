@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Korvet.ApiServer.Errors;
+using Korvet.ApiServer.Registry;
+using Korvet.Storage;
+
+namespace Korvet.ApiServer.Storage;
+
+/// <summary>Delete and deletecollection with preconditions, finalizers and propagation policies.</summary>
+public sealed partial class GenericStore
+{
+    /// <summary>
+    /// DELETE of one object. With finalizers (or a Foreground/Orphan policy, which add theirs) the object is only
+    /// marked (deletionTimestamp, deletionGracePeriodSeconds 0) and returned; it stays until its finalizers are removed.
+    /// Otherwise it is removed and the answer is the deleted object or a success Status, per strategy.
+    /// </summary>
+    public async Task<WriteResult> DeleteAsync(ResourceDefinition resource, string ns, string name, DeleteRequest request,
+        CancellationToken cancellationToken)
+    {
+        IResourceStrategy strategy = _strategies.For(resource);
+        string key = KeyFor(resource, ns, name);
+        for (int attempt = 0; ; attempt++)
+        {
+            KeyValue? current = await Call(() => _backend.GetAsync(key, 0, cancellationToken), resource, name);
+            if (current is null)
+            {
+                throw StatusErrors.NotFound(resource, name);
+            }
+
+            JsonObject obj = ParseStored(current.Value);
+            var meta = (JsonObject)obj["metadata"]!;
+            string uid = (string?)meta["uid"] ?? "";
+            CheckPreconditions(resource, name, request, uid, current.ModRevision);
+
+            var finalizers = meta["finalizers"] as JsonArray ?? new JsonArray();
+            string? policyFinalizer = request.PropagationPolicy switch
+            {
+                "Foreground" => "foregroundDeletion",
+                "Orphan" => "orphan",
+                _ => null,
+            };
+            bool alreadyDeleting = meta["deletionTimestamp"] is not null;
+            bool needsPolicyFinalizer = policyFinalizer is not null && !alreadyDeleting
+                && !finalizers.Any(f => (string?)f == policyFinalizer);
+            long grace = strategy.GracePeriodSeconds(resource, obj, request.GracePeriodSeconds);
+            try
+            {
+                if (grace > 0)
+                {
+                    return await MarkGracefulAsync(strategy, current, obj, grace, request.DryRun, cancellationToken);
+                }
+
+                if (finalizers.Count > 0 || needsPolicyFinalizer)
+                {
+                    if (alreadyDeleting && !needsPolicyFinalizer)
+                    {
+                        return new WriteResult(200, ObjectBytes.WithResourceVersion(current.Value, current.ModRevision));
+                    }
+
+                    if (needsPolicyFinalizer)
+                    {
+                        finalizers.Add(policyFinalizer);
+                        meta["finalizers"] = finalizers.DeepClone();
+                    }
+
+                    if (!alreadyDeleting)
+                    {
+                        meta["deletionTimestamp"] = Timestamps.Format(_time.GetUtcNow());
+                        meta["deletionGracePeriodSeconds"] = 0;
+                        if (strategy.TracksGeneration)
+                        {
+                            meta["generation"] = ((long?)meta["generation"] ?? 0) + 1;
+                        }
+                    }
+
+                    byte[] marked = ObjectBytes.Serialize(obj);
+                    if (request.DryRun)
+                    {
+                        return new WriteResult(200, ObjectBytes.WithResourceVersion(marked, current.ModRevision));
+                    }
+
+                    long revision = await _backend.UpdateAsync(key, marked, current.ModRevision, 0, cancellationToken);
+                    return new WriteResult(200, ObjectBytes.WithResourceVersion(marked, revision));
+                }
+
+                long deleteRevision = current.ModRevision;
+                if (!request.DryRun)
+                {
+                    deleteRevision = (await _backend.DeleteAsync(key, current.ModRevision, cancellationToken)).Revision;
+                }
+
+                return strategy.ReturnDeletedObject
+                    ? new WriteResult(200, ObjectBytes.WithResourceVersion(current.Value, deleteRevision))
+                    : new WriteResult(200, StatusJson.DeleteSuccess(name, resource.Group, resource.Plural, uid));
+            }
+            catch (StorageException e) when (e.Code == StorageErrorCode.Conflict && attempt < MaxPatchRetries)
+            {
+                // Changed between read and write: re-evaluate preconditions and finalizers on the new state.
+            }
+            catch (StorageException e) when (e.Code == StorageErrorCode.KeyNotFound)
+            {
+                throw StatusErrors.NotFound(resource, name);
+            }
+            catch (StorageException e)
+            {
+                throw MapStorage(e, resource, name);
+            }
+        }
+    }
+
+    /// <summary>DELETE of a collection: deletes every matching object and answers with the list of deleted objects.</summary>
+    public async Task<(IReadOnlyList<byte[]> Items, long ResourceVersion)> DeleteCollectionAsync(ResourceDefinition resource,
+        string ns, ListFilter filter, DeleteRequest request, CancellationToken cancellationToken)
+    {
+        ListPage page = await ListAsync(resource, ns, new ListRequest(filter), cancellationToken);
+        var deleted = new List<byte[]>();
+        foreach (StoredObject item in page.Items)
+        {
+            string itemNs = resource.Namespaced ? item.Key[resource.KeyPrefix.Length..item.Key.LastIndexOf('/')] : "";
+            try
+            {
+                WriteResult result = await DeleteAsync(resource, itemNs, item.Name, request with
+                {
+                    PreconditionUid = null,
+                    PreconditionResourceVersion = null,
+                }, cancellationToken);
+                deleted.Add(result.Body.Length > 0 && IsStatus(result.Body) ? item.Json : result.Body);
+            }
+            catch (StatusException e) when (e.Code == 404)
+            {
+                // Deleted concurrently: upstream skips it too.
+            }
+        }
+
+        return (deleted, page.ResourceVersion);
+    }
+
+    /// <summary>Sets deletionTimestamp = now + grace (only ever shortening an earlier one) and keeps the object.</summary>
+    private async Task<WriteResult> MarkGracefulAsync(IResourceStrategy strategy, KeyValue current,
+        JsonObject obj, long grace, bool dryRun, CancellationToken cancellationToken)
+    {
+        var meta = (JsonObject)obj["metadata"]!;
+        long? existing = meta["deletionGracePeriodSeconds"] is JsonValue v && v.TryGetValue(out long e) ? e : null;
+        if (existing is { } previous && previous <= grace)
+        {
+            return new WriteResult(200, ObjectBytes.WithResourceVersion(current.Value, current.ModRevision));
+        }
+
+        meta["deletionTimestamp"] = Timestamps.Format(_time.GetUtcNow().AddSeconds(grace));
+        meta["deletionGracePeriodSeconds"] = grace;
+        if (strategy.TracksGeneration)
+        {
+            meta["generation"] = ((long?)meta["generation"] ?? 0) + 1;
+        }
+
+        byte[] marked = ObjectBytes.Serialize(obj);
+        if (dryRun)
+        {
+            return new WriteResult(200, ObjectBytes.WithResourceVersion(marked, current.ModRevision));
+        }
+
+        long revision = await _backend.UpdateAsync(current.Key, marked, current.ModRevision, 0, cancellationToken);
+        return new WriteResult(200, ObjectBytes.WithResourceVersion(marked, revision));
+    }
+
+    private static bool IsStatus(byte[] body) =>
+        body.AsSpan().StartsWith("{\"kind\":\"Status\""u8);
+
+    private static void CheckPreconditions(ResourceDefinition resource, string name, DeleteRequest request, string uid, long rv)
+    {
+        if (request.PreconditionUid is { Length: > 0 } wantUid && wantUid != uid)
+        {
+            throw StatusErrors.Conflict(resource, name,
+                $"Precondition failed: UID in precondition: {wantUid}, UID in object meta: {uid}");
+        }
+
+        string actualRv = rv.ToString(CultureInfo.InvariantCulture);
+        if (request.PreconditionResourceVersion is { Length: > 0 } wantRv && wantRv != actualRv)
+        {
+            throw StatusErrors.Conflict(resource, name,
+                $"Precondition failed: ResourceVersion in precondition: {wantRv}, ResourceVersion in object meta: {actualRv}");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using static Korvet.ApiServer.Tests.Kubectl.KubectlAssert;
+
+namespace Korvet.ApiServer.Tests.Kubectl;
+
+/// <summary><c>auth whoami</c>, <c>auth can-i</c> and <c>create token</c> (TokenRequest) whose JWT the server accepts.</summary>
+public sealed class KubectlAuthTests : IClassFixture<KorvetServerFixture>
+{
+    private readonly KorvetServerFixture _server;
+
+    public KubectlAuthTests(KorvetServerFixture server) => _server = server;
+
+    [KubectlFact]
+    public async Task WhoAmIAndCanI()
+    {
+        var whoami = await _server.RunAsync("auth", "whoami");
+        Succeeded(whoami);
+        Assert.Matches(@"Username\s+system:admin", whoami.Out);
+        Assert.Matches(@"Groups\s+\[system:masters system:authenticated\]", whoami.Out);
+
+        var canI = await _server.RunAsync("auth", "can-i", "create", "pods");
+        Succeeded(canI);
+        Assert.Equal("yes", canI.Out.Trim());
+    }
+
+    [KubectlFact]
+    public async Task ServiceAccountTokenAuthenticatesUntilTheAccountIsDeleted()
+    {
+        Succeeded(await _server.RunAsync("create", "serviceaccount", "bot"));
+        var token = await _server.RunAsync("create", "token", "bot", "--duration=20m");
+        Succeeded(token);
+        string jwt = token.Out.Trim();
+        Assert.Equal(3, jwt.Split('.').Length);
+
+        var whoami = await _server.RunAsync("--token", jwt, "auth", "whoami");
+        Succeeded(whoami);
+        Assert.Matches(@"Username\s+system:serviceaccount:default:bot", whoami.Out);
+        Assert.Matches(@"Groups\s+\[system:serviceaccounts system:serviceaccounts:default system:authenticated\]", whoami.Out);
+
+        Failed(await _server.RunAsync("create", "token", "bot", "--duration=1m"), "may not specify a duration less than 10 minutes");
+        Failed(await _server.RunAsync("create", "token", "nobody"), "serviceaccounts \"nobody\" not found");
+
+        Succeeded(await _server.RunAsync("delete", "serviceaccount", "bot"));
+        Failed(await _server.RunAsync("--token", jwt, "get", "ns"), "Unauthorized");
+        Failed(await _server.RunAsync("--token", "not-a-token", "get", "ns"), "Unauthorized");
+    }
+}
