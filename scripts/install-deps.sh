@@ -2,7 +2,7 @@
 # Installs the Debian packages Korvet's build, tests and cluster need, only when some are missing.
 # Safe to run again; needs root (CI and the developer machines run as root).
 set -euo pipefail
-packages=(etcd-server etcd-client runc iproute2 iptables nftables conntrack docker-registry skopeo umoci busybox-static)
+packages=(curl etcd-server etcd-client runc iproute2 iptables nftables conntrack docker-registry skopeo umoci busybox-static)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
