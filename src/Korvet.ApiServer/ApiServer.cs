@@ -50,7 +50,8 @@ public sealed class ApiServer : IAsyncDisposable
         Registry = ResourceRegistry.CreateBuiltin();
         _caches = new WatchCacheSet(backend, extensions.WatchCache ?? WatchCacheOptions.Default);
         var strategies = StrategyTable.Create(Registry, extensions.Strategies);
-        Store = new GenericStore(backend, _caches, strategies, extensions.Patcher ?? new PatchApplier(Korvet.Api.Generated.ApiSchemas.Kubernetes), Registry, time);
+        Store = new GenericStore(backend, _caches, strategies, extensions.Patcher ?? new PatchApplier(Korvet.Api.Generated.ApiSchemas.Kubernetes), Registry, time,
+            new Services.ServiceAllocator(options.ServiceCidr));
         ISelectorParser selectors = extensions.Selectors ?? new SelectorParser();
         var writer = new ResponseWriter(new TableConverter(time));
         var authentication = new AuthenticationHandler(Store, Registry, extensions.ServiceAccountTokens, time);

@@ -183,6 +183,11 @@ public sealed partial class GenericStore
         }
 
         string name = (string?)resultMeta["name"] ?? "";
+
+        // Held until the backend write below has finished (see IWriteAllocator).
+        using IDisposable? allocation = subresource.Length == 0
+            ? await AllocateAsync(resource, current.Key, result, old, cancellationToken)
+            : null;
         if (options.ManagedFields is { } applied)
         {
             // Server-side apply computed the managers itself; a new entry set counts as a change.

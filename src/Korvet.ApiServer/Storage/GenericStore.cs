@@ -28,10 +28,12 @@ public sealed partial class GenericStore
     private readonly TimeProvider _time;
     private readonly ResourceDefinition _namespaces;
     private readonly ServerSideApply _apply = new(Korvet.Api.Generated.ApiSchemas.Kubernetes);
+    private readonly IWriteAllocator? _allocator;
 
     public GenericStore(IBackend backend, WatchCacheSet caches, StrategyTable strategies, IPatchApplier patcher,
-        ResourceRegistry registry, TimeProvider time)
+        ResourceRegistry registry, TimeProvider time, IWriteAllocator? allocator = null)
     {
+        _allocator = allocator;
         _backend = backend;
         _caches = caches;
         _strategies = strategies;
@@ -222,6 +224,8 @@ public sealed partial class GenericStore
             await EnsureNamespaceWritableAsync(ns, cancellationToken);
         }
 
+        // Held until the backend write below has finished (see IWriteAllocator).
+        using IDisposable? allocation = await AllocateAsync(resource, KeyFor(resource, ns, name), obj, null, cancellationToken);
         if (options.ManagedFields is { } applied)
         {
             meta["managedFields"] = applied.DeepClone();
@@ -255,6 +259,12 @@ public sealed partial class GenericStore
 
         return new WriteResult(201, ObjectBytes.WithResourceVersion(bytes, revision));
     }
+
+    private async Task<IDisposable?> AllocateAsync(ResourceDefinition resource, string key, JsonObject obj, JsonObject? old,
+        CancellationToken cancellationToken) =>
+        _allocator is not null && _allocator.Handles(resource)
+            ? await _allocator.AllocateAsync(_backend, resource, key, obj, old, cancellationToken)
+            : null;
 
     private async Task EnsureNamespaceWritableAsync(string ns, CancellationToken cancellationToken)
     {
