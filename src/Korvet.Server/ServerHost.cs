@@ -13,7 +13,7 @@ namespace Korvet.Server;
 
 /// <summary>
 /// Composition root of <c>korvet server</c>: opens storage, loads or creates credentials, starts the API server,
-/// creates the bootstrap namespaces and writes the admin kubeconfig. Tests start it in-process. Start once; dispose
+/// creates the bootstrap namespaces and the <c>kubernetes</c> Service, and writes the admin kubeconfig. Tests start it in-process. Start once; dispose
 /// to stop (within a few seconds, watches included).
 /// </summary>
 public sealed class ServerHost : IAsyncDisposable
@@ -70,6 +70,9 @@ public sealed class ServerHost : IAsyncDisposable
         {
             await api.StartAsync(cancellationToken);
             await CreateNamespacesAsync(api, cancellationToken);
+            IPAddress endpoint = options.BindAddress.Equals(IPAddress.Any) ? IPAddress.Loopback : options.BindAddress;
+            await KubernetesService.EnsureAsync(api, new Korvet.ApiServer.Services.Ipv4Range(apiOptions.ServiceCidr).First, endpoint,
+                api.Port, cancellationToken);
         }
         catch
         {

@@ -35,12 +35,12 @@ internal sealed class StoreFixture : IAsyncDisposable
 
     public ResourceDefinition Namespaces => Registry.Find("", "v1", "namespaces")!;
 
-    public static async Task<StoreFixture> CreateAsync(WatchCacheOptions? cacheOptions = null)
+    public static async Task<StoreFixture> CreateAsync(WatchCacheOptions? cacheOptions = null, IWriteAllocator? allocator = null)
     {
         var backend = new MemoryBackend();
         var registry = ResourceRegistry.CreateBuiltin();
         var caches = new WatchCacheSet(backend, cacheOptions ?? WatchCacheOptions.Default);
-        var store = new GenericStore(backend, caches, StrategyTable.Create(registry), new PatchApplier(Korvet.Api.Generated.ApiSchemas.Kubernetes), registry, TimeProvider.System);
+        var store = new GenericStore(backend, caches, StrategyTable.Create(registry), new PatchApplier(Korvet.Api.Generated.ApiSchemas.Kubernetes), registry, TimeProvider.System, allocator);
         var fixture = new StoreFixture(backend, caches, store, registry);
         await store.CreateAsync(fixture.Namespaces, "", Obj("""{"metadata":{"name":"default"}}"""), Write, CancellationToken.None);
         return fixture;
