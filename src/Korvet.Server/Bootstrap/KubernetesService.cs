@@ -8,8 +8,8 @@ namespace Korvet.Server.Bootstrap;
 
 /// <summary>
 /// The <c>kubernetes</c> Service in <c>default</c> (the first service IP, port 443 "https" to the API server's port)
-/// with its Endpoints and EndpointSlice pointing at the API server's address. Each object is created only when absent,
-/// so a restart is a no-op for existing ones.
+/// with its Endpoints and EndpointSlice pointing at the API server's address. Created when absent, otherwise updated
+/// to this start's address and port, which leaves an unchanged object (and its resourceVersion) as it was.
 /// </summary>
 internal static class KubernetesService
 {
@@ -20,7 +20,7 @@ internal static class KubernetesService
     {
         string address = endpointAddress.ToString();
         var labels = new JsonObject { ["component"] = "apiserver", ["provider"] = "kubernetes" };
-        await CreateIfAbsentAsync(api, "", "services", new JsonObject
+        await CreateOrUpdateAsync(api, "", "services", new JsonObject
         {
             ["metadata"] = new JsonObject { ["name"] = "kubernetes", ["labels"] = labels.DeepClone() },
             ["spec"] = new JsonObject
@@ -34,7 +34,7 @@ internal static class KubernetesService
                 }),
             },
         }, cancellationToken);
-        await CreateIfAbsentAsync(api, "", "endpoints", new JsonObject
+        await CreateOrUpdateAsync(api, "", "endpoints", new JsonObject
         {
             ["metadata"] = new JsonObject
             {
@@ -47,7 +47,7 @@ internal static class KubernetesService
                 ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = port, ["protocol"] = "TCP" }),
             }),
         }, cancellationToken);
-        await CreateIfAbsentAsync(api, "discovery.k8s.io", "endpointslices", new JsonObject
+        await CreateOrUpdateAsync(api, "discovery.k8s.io", "endpointslices", new JsonObject
         {
             ["metadata"] = new JsonObject
             {
@@ -64,18 +64,21 @@ internal static class KubernetesService
         }, cancellationToken);
     }
 
-    private static async Task CreateIfAbsentAsync(Korvet.ApiServer.ApiServer api, string group, string plural, JsonObject obj,
+    private static async Task CreateOrUpdateAsync(Korvet.ApiServer.ApiServer api, string group, string plural, JsonObject obj,
         CancellationToken cancellationToken)
     {
         ResourceDefinition resource = api.Registry.Find(group, "v1", plural)
             ?? throw new InvalidOperationException($"registry lacks {plural}");
+        string name = (string)obj["metadata"]!["name"]!;
         try
         {
-            await api.Store.CreateAsync(resource, "default", obj, new WriteOptions(false, Manager), cancellationToken);
+            await api.Store.CreateAsync(resource, "default", (JsonObject)obj.DeepClone(), new WriteOptions(false, Manager), cancellationToken);
         }
         catch (StatusException e) when (e.Code == 409)
         {
-            // Exists from a previous start.
+            // Exists from a previous start: brought to this start's address and port (an unchanged object is a no-op
+            // write in the store, so a plain restart changes nothing).
+            await api.Store.UpdateAsync(resource, "default", name, "", obj, new WriteOptions(false, Manager), cancellationToken);
         }
     }
 }

@@ -46,12 +46,16 @@ public sealed class ServerHostTests
         try
         {
             var options = new ServerOptions(dir, IPAddress.Loopback, HttpsPort: 0, DisableAgent: true);
+            string? kubernetesUid;
             await using (ServerHost first = await ServerHost.StartAsync(options))
             {
                 var configMaps = first.Api.Registry.Find("", "v1", "configmaps")!;
                 await first.Api.Store.CreateAsync(configMaps, "default",
                     (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse("""{"metadata":{"name":"kept"}}""")!,
                     new Storage.WriteOptions(false, "test"), CancellationToken.None);
+                var firstServices = first.Api.Registry.Find("", "v1", "services")!;
+                Storage.StoredObject svc = await first.Api.Store.GetAsync(firstServices, "default", "kubernetes", "", CancellationToken.None);
+                kubernetesUid = (string?)System.Text.Json.Nodes.JsonNode.Parse(svc.Json)!["metadata"]!["uid"];
             }
 
             Assert.True(File.Exists(Path.Combine(dir, "db", "state.db")));
@@ -59,6 +63,14 @@ public sealed class ServerHostTests
             var again = second.Api.Registry.Find("", "v1", "configmaps")!;
             Storage.StoredObject kept = await second.Api.Store.GetAsync(again, "default", "kept", "", CancellationToken.None);
             Assert.Equal("kept", kept.Name);
+
+            // The kubernetes Service is kept (same uid) and its Endpoints follow this start's port.
+            var services = second.Api.Registry.Find("", "v1", "services")!;
+            Storage.StoredObject kubernetes = await second.Api.Store.GetAsync(services, "default", "kubernetes", "", CancellationToken.None);
+            Assert.Equal(kubernetesUid, (string?)System.Text.Json.Nodes.JsonNode.Parse(kubernetes.Json)!["metadata"]!["uid"]);
+            var endpoints = second.Api.Registry.Find("", "v1", "endpoints")!;
+            Storage.StoredObject ep = await second.Api.Store.GetAsync(endpoints, "default", "kubernetes", "", CancellationToken.None);
+            Assert.Equal(second.Api.Port, (int)System.Text.Json.Nodes.JsonNode.Parse(ep.Json)!["subsets"]![0]!["ports"]![0]!["port"]!);
         }
         finally
         {
