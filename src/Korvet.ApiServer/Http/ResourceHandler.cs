@@ -159,7 +159,9 @@ public sealed class ResourceHandler
                 scale = await _store.GetScaleAsync(resource, ns, info.Name, ct);
                 break;
             case "update":
-                DecodedBody body = await DecodeAsync(context, resource);
+                // The body is an autoscaling/v1 Scale: field validation checks it against that kind.
+                SubresourceDefinition sub = resource.FindSubresource("scale")!;
+                DecodedBody body = await DecodeAsync(context, resource with { Group = sub.Group, Version = sub.Version, Kind = sub.Kind });
                 scale = await _store.UpdateScaleAsync(resource, ns, info.Name, body.Object, WriteOptionsFrom(context), ct);
                 break;
             default:
