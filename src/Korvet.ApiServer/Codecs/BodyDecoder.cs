@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Korvet.Api.Protobuf;
@@ -37,12 +38,7 @@ public sealed class BodyDecoder : IBodyDecoder
 
     public DecodedBody Decode(string mediaType, ReadOnlyMemory<byte> body, ResourceDefinition resource, string fieldValidation)
     {
-        if (fieldValidation is not ("" or "Strict" or "Warn" or "Ignore"))
-        {
-            throw StatusErrors.BadRequest(
-                $"fieldValidation: Unsupported value: \"{fieldValidation}\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
-        }
-
+        CheckDirective(fieldValidation);
         JsonNode? node;
         var duplicates = new List<string>();
         switch (mediaType)
@@ -121,13 +117,70 @@ public sealed class BodyDecoder : IBodyDecoder
 
         if (problems.Count > 0 && fieldValidation == "Strict")
         {
-            // Upstream wraps decode errors: "Deployment in version \"v1\" cannot be handled as a Deployment: ...".
-            throw StatusErrors.BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: "
-                + "strict decoding error: " + string.Join(", ", problems));
+            throw StrictError(resource, problems);
         }
 
         return problems;
     }
+
+    public DecodedPatch CheckPatch(string patchType, byte[] patch, ResourceDefinition resource, string fieldValidation)
+    {
+        CheckDirective(fieldValidation);
+        if (patchType is not ("application/merge-patch+json" or "application/strategic-merge-patch+json")
+            || _schema.ResolveMessage(resource.ApiVersion, resource.Kind) is not { JsonForm: JsonForm.Object } message)
+        {
+            return new DecodedPatch(patch, []);
+        }
+
+        JsonNode? node;
+        var problems = new List<string>();
+        try
+        {
+            node = JsonNode.Parse(patch, NodeOptions, DocumentOptions);
+            FieldValidator.FindDuplicates(patch, problems);
+            if (problems.Count > 0)
+            {
+                node = FieldValidator.ParseLastWins(patch);
+            }
+        }
+        catch (JsonException)
+        {
+            // The patcher reports malformed patches in its own words.
+            return new DecodedPatch(patch, []);
+        }
+
+        if (node is not JsonObject obj)
+        {
+            return new DecodedPatch(patch, []);
+        }
+
+        _validator.PrunePatch(obj, message, problems);
+        if (problems.Count == 0)
+        {
+            return new DecodedPatch(patch, []);
+        }
+
+        if (fieldValidation == "Strict")
+        {
+            throw StrictError(resource, problems);
+        }
+
+        return new DecodedPatch(Encoding.UTF8.GetBytes(obj.ToJsonString()), fieldValidation == "Ignore" ? [] : problems);
+    }
+
+    private static void CheckDirective(string fieldValidation)
+    {
+        if (fieldValidation is not ("" or "Strict" or "Warn" or "Ignore"))
+        {
+            throw StatusErrors.BadRequest(
+                $"fieldValidation: Unsupported value: \"{fieldValidation}\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
+        }
+    }
+
+    // Upstream wraps decode errors: "Deployment in version \"v1\" cannot be handled as a Deployment: ...".
+    private static StatusException StrictError(ResourceDefinition resource, List<string> problems) =>
+        StatusErrors.BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: "
+            + "strict decoding error: " + string.Join(", ", problems));
 
     private JsonObject DecodeProtobuf(ReadOnlySpan<byte> body, ResourceDefinition resource)
     {

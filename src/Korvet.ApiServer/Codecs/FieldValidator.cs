@@ -24,11 +24,13 @@ public sealed class FieldValidator
 
     /// <summary>Removes unknown fields from <paramref name="obj"/> in place and appends a problem per field to
     /// <paramref name="problems"/> when it is not null.</summary>
-    public void Prune(JsonObject obj, MessageDescriptor message, List<string>? problems)
-    {
-        var path = new List<string>();
-        WalkObject(obj, message, path, problems);
-    }
+    public void Prune(JsonObject obj, MessageDescriptor message, List<string>? problems) =>
+        new Walk(_schema, problems, AllowDirectives: false).Object(obj, message, []);
+
+    /// <summary>Like <see cref="Prune"/> for a JSON merge or strategic merge patch: keys starting with <c>$</c>
+    /// (<c>$patch</c>, <c>$setElementOrder/...</c>, <c>$retainKeys</c>, ...) are patch directives, not fields.</summary>
+    public void PrunePatch(JsonObject patch, MessageDescriptor message, List<string>? problems) =>
+        new Walk(_schema, problems, AllowDirectives: true).Object(patch, message, []);
 
     /// <summary>The keys repeated within one object of a JSON text, as <c>duplicate field "a.b"</c> problems. The text
     /// must already be valid JSON.</summary>
@@ -124,85 +126,89 @@ public sealed class FieldValidator
         }
     }
 
-    private void WalkObject(JsonObject obj, MessageDescriptor message, List<string> path, List<string>? problems)
+    /// <summary>One walk's settings; the path list is the walk's only mutable state.</summary>
+    private readonly record struct Walk(ApiSchema Schema, List<string>? Problems, bool AllowDirectives)
     {
-        List<string>? unknown = null;
-        foreach ((string key, JsonNode? value) in obj)
+        public void Object(JsonObject obj, MessageDescriptor message, List<string> path)
         {
-            if (message.EmbedsTypeMeta && key is "apiVersion" or "kind")
+            List<string>? unknown = null;
+            foreach ((string key, JsonNode? value) in obj)
             {
-                continue;
-            }
-
-            FieldDescriptor? field = _schema.FindJsonField(message, key);
-            if (field is null)
-            {
-                (unknown ??= []).Add(key);
-                if (problems is not null)
+                if ((message.EmbedsTypeMeta && key is "apiVersion" or "kind") || (AllowDirectives && key.StartsWith('$')))
                 {
-                    path.Add(key);
-                    problems.Add($"unknown field \"{Join(path)}\"");
-                    path.RemoveAt(path.Count - 1);
+                    continue;
                 }
 
-                continue;
-            }
-
-            if (value is null || field.MessageName is null)
-            {
-                continue;
-            }
-
-            MessageDescriptor? child = _schema.FindMessage(field.MessageName);
-            if (child is null || child.JsonForm != JsonForm.Object)
-            {
-                continue;
-            }
-
-            path.Add(key);
-            if (field.Kind == FieldKind.Map)
-            {
-                if (value is JsonObject map)
+                FieldDescriptor? field = Schema.FindJsonField(message, key);
+                if (field is null)
                 {
-                    foreach ((string entryKey, JsonNode? entry) in map)
+                    (unknown ??= []).Add(key);
+                    if (Problems is not null)
                     {
-                        path.Add(entryKey);
-                        WalkValue(entry, child, path, problems);
+                        path.Add(key);
+                        Problems.Add($"unknown field \"{Join(path)}\"");
+                        path.RemoveAt(path.Count - 1);
+                    }
+
+                    continue;
+                }
+
+                if (value is null || field.MessageName is null)
+                {
+                    continue;
+                }
+
+                MessageDescriptor? child = Schema.FindMessage(field.MessageName);
+                if (child is null || child.JsonForm != JsonForm.Object)
+                {
+                    continue;
+                }
+
+                path.Add(key);
+                if (field.Kind == FieldKind.Map)
+                {
+                    if (value is JsonObject map)
+                    {
+                        foreach ((string entryKey, JsonNode? entry) in map)
+                        {
+                            path.Add(entryKey);
+                            Value(entry, child, path);
+                            path.RemoveAt(path.Count - 1);
+                        }
+                    }
+                }
+                else if (field.Repeated && value is JsonArray list)
+                {
+                    for (int i = 0; i < list.Count; i++)
+                    {
+                        path.Add($"[{i}]");
+                        Value(list[i], child, path);
                         path.RemoveAt(path.Count - 1);
                     }
                 }
-            }
-            else if (field.Repeated && value is JsonArray list)
-            {
-                for (int i = 0; i < list.Count; i++)
+                else
                 {
-                    path.Add($"[{i}]");
-                    WalkValue(list[i], child, path, problems);
-                    path.RemoveAt(path.Count - 1);
+                    Value(value, child, path);
+                }
+
+                path.RemoveAt(path.Count - 1);
+            }
+
+            if (unknown is not null)
+            {
+                foreach (string key in unknown)
+                {
+                    obj.Remove(key);
                 }
             }
-            else
-            {
-                WalkValue(value, child, path, problems);
-            }
-
-            path.RemoveAt(path.Count - 1);
         }
 
-        if (unknown is not null)
+        private void Value(JsonNode? value, MessageDescriptor message, List<string> path)
         {
-            foreach (string key in unknown)
+            if (value is JsonObject nested)
             {
-                obj.Remove(key);
+                Object(nested, message, path);
             }
-        }
-    }
-
-    private void WalkValue(JsonNode? value, MessageDescriptor message, List<string> path, List<string>? problems)
-    {
-        if (value is JsonObject nested)
-        {
-            WalkObject(nested, message, path, problems);
         }
     }
 

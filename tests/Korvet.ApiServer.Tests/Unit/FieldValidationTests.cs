@@ -119,4 +119,31 @@ public sealed class FieldValidationTests
         Assert.Empty(ignored.Warnings);
         Assert.Equal("q", (string?)ignored.Object["metadata"]!["name"]);
     }
+
+    [Fact]
+    public void PatchesAreCheckedWithDirectivesAllowed()
+    {
+        byte[] smp = Encoding.UTF8.GetBytes(
+            """{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"c"}],"containers":[{"name":"c","imagex":"j","$patch":"replace"}]}},"replicasx":2,"replicas":3}}""");
+        var error = Assert.Throws<StatusException>(() => _decoder.CheckPatch("application/strategic-merge-patch+json", smp, Deployments, "Strict"));
+        Assert.Equal("Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.template.spec.containers[0].imagex\", unknown field \"spec.replicasx\"", error.Message);
+
+        DecodedPatch warned = _decoder.CheckPatch("application/strategic-merge-patch+json", smp, Deployments, "Warn");
+        Assert.Equal(2, warned.Warnings.Count);
+        var pruned = (JsonObject)JsonNode.Parse(warned.Patch)!;
+        Assert.Null(pruned["spec"]!["replicasx"]);
+        JsonNode podSpec = pruned["spec"]!["template"]!["spec"]!;
+        Assert.Null(podSpec["containers"]![0]!["imagex"]);
+        Assert.Equal("replace", (string?)podSpec["containers"]![0]!["$patch"]);
+        Assert.NotNull(podSpec["$setElementOrder/containers"]);
+        Assert.Equal(3, (int?)pruned["spec"]!["replicas"]);
+
+        byte[] clean = Encoding.UTF8.GetBytes("""{"metadata":{"labels":{"a":null}},"spec":{"replicas":null}}""");
+        DecodedPatch same = _decoder.CheckPatch("application/merge-patch+json", clean, Deployments, "Strict");
+        Assert.Same(clean, same.Patch);
+        Assert.Empty(same.Warnings);
+
+        byte[] jsonPatch = Encoding.UTF8.GetBytes("""[{"op":"add","path":"/spec/x","value":1}]""");
+        Assert.Same(jsonPatch, _decoder.CheckPatch("application/json-patch+json", jsonPatch, Deployments, "Strict").Patch);
+    }
 }
