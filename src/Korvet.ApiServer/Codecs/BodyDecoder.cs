@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Korvet.Api.Protobuf;
@@ -11,8 +12,11 @@ namespace Korvet.ApiServer.Codecs;
 /// <summary>
 /// Request bodies in JSON, YAML (one document) and protobuf (<c>k8s\0</c> + runtime.Unknown, transcoded to JSON with
 /// the schema; the envelope's apiVersion/kind are set on the object). Nulls the protobuf transcoder writes for unset
-/// pointers and zero times are dropped, as decoding into Go structs would. Unknown fields are not checked
-/// (fieldValidation is accepted and treated as Ignore). Thread-safe.
+/// pointers and zero times are dropped, as decoding into Go structs would. JSON and YAML bodies of built-in kinds are
+/// checked with <see cref="FieldValidator"/>: unknown fields are always pruned (never stored); under
+/// <c>fieldValidation=Strict</c> unknown or duplicate fields fail the request with 400 <c>strict decoding error: ...</c>,
+/// under Warn (the server default, as upstream) each becomes a warning, under Ignore they pass silently. Protobuf
+/// bodies cannot carry unknown fields. Thread-safe.
 /// </summary>
 public sealed class BodyDecoder : IBodyDecoder
 {
@@ -20,23 +24,35 @@ public sealed class BodyDecoder : IBodyDecoder
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 100 };
 
     private readonly ProtobufCodec _protobuf;
+    private readonly ApiSchema _schema;
+    private readonly FieldValidator _validator;
 
     public BodyDecoder(ApiSchema schema)
     {
+        _schema = schema;
         _protobuf = new ProtobufCodec(schema);
+        _validator = new FieldValidator(schema);
     }
 
     public IReadOnlyList<string> SupportedTypes { get; } = ["application/json", "application/yaml", ProtobufCodec.MediaType];
 
     public DecodedBody Decode(string mediaType, ReadOnlyMemory<byte> body, ResourceDefinition resource, string fieldValidation)
     {
+        CheckDirective(fieldValidation);
         JsonNode? node;
+        var duplicates = new List<string>();
         switch (mediaType)
         {
             case "application/json":
                 try
                 {
                     node = JsonNode.Parse(body.Span, NodeOptions, DocumentOptions);
+                    // JsonObject rejects repeated keys when it is read; Go's decoder keeps the last one.
+                    FieldValidator.FindDuplicates(body.Span, duplicates);
+                    if (duplicates.Count > 0)
+                    {
+                        node = FieldValidator.ParseLastWins(body.Span);
+                    }
                 }
                 catch (JsonException e)
                 {
@@ -74,8 +90,97 @@ public sealed class BodyDecoder : IBodyDecoder
             obj = (JsonObject)JsonNode.Parse(obj.ToJsonString(), NodeOptions, DocumentOptions)!;
         }
 
-        return new DecodedBody(obj, []);
+        MessageDescriptor? message = mediaType == ProtobufCodec.MediaType ? null
+            : _schema.ResolveMessage(resource.ApiVersion, resource.Kind) is { JsonForm: JsonForm.Object } m ? m : null;
+        return new DecodedBody(obj, CheckFields(obj, message, duplicates, resource, fieldValidation));
     }
+
+    /// <summary>Prunes unknown fields of built-in kinds (custom resources are not checked here) and applies the
+    /// fieldValidation directive to them and to <paramref name="problems"/> (the duplicates found).</summary>
+    private IReadOnlyList<string> CheckFields(JsonObject obj, MessageDescriptor? message, List<string> problems,
+        ResourceDefinition resource, string fieldValidation)
+    {
+        if (fieldValidation == "Ignore")
+        {
+            if (message is not null)
+            {
+                _validator.Prune(obj, message, null);
+            }
+
+            return [];
+        }
+
+        if (message is not null)
+        {
+            _validator.Prune(obj, message, problems);
+        }
+
+        if (problems.Count > 0 && fieldValidation == "Strict")
+        {
+            throw StrictError(resource, problems);
+        }
+
+        return problems;
+    }
+
+    public DecodedPatch CheckPatch(string patchType, byte[] patch, ResourceDefinition resource, string fieldValidation)
+    {
+        CheckDirective(fieldValidation);
+        if (patchType is not ("application/merge-patch+json" or "application/strategic-merge-patch+json")
+            || _schema.ResolveMessage(resource.ApiVersion, resource.Kind) is not { JsonForm: JsonForm.Object } message)
+        {
+            return new DecodedPatch(patch, []);
+        }
+
+        JsonNode? node;
+        var problems = new List<string>();
+        try
+        {
+            node = JsonNode.Parse(patch, NodeOptions, DocumentOptions);
+            FieldValidator.FindDuplicates(patch, problems);
+            if (problems.Count > 0)
+            {
+                node = FieldValidator.ParseLastWins(patch);
+            }
+        }
+        catch (JsonException)
+        {
+            // The patcher reports malformed patches in its own words.
+            return new DecodedPatch(patch, []);
+        }
+
+        if (node is not JsonObject obj)
+        {
+            return new DecodedPatch(patch, []);
+        }
+
+        _validator.PrunePatch(obj, message, problems);
+        if (problems.Count == 0)
+        {
+            return new DecodedPatch(patch, []);
+        }
+
+        if (fieldValidation == "Strict")
+        {
+            throw StrictError(resource, problems);
+        }
+
+        return new DecodedPatch(Encoding.UTF8.GetBytes(obj.ToJsonString()), fieldValidation == "Ignore" ? [] : problems);
+    }
+
+    private static void CheckDirective(string fieldValidation)
+    {
+        if (fieldValidation is not ("" or "Strict" or "Warn" or "Ignore"))
+        {
+            throw StatusErrors.BadRequest(
+                $"fieldValidation: Unsupported value: \"{fieldValidation}\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
+        }
+    }
+
+    // Upstream wraps decode errors: "Deployment in version \"v1\" cannot be handled as a Deployment: ...".
+    private static StatusException StrictError(ResourceDefinition resource, List<string> problems) =>
+        StatusErrors.BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: "
+            + "strict decoding error: " + string.Join(", ", problems));
 
     private JsonObject DecodeProtobuf(ReadOnlySpan<byte> body, ResourceDefinition resource)
     {

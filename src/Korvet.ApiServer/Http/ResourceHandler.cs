@@ -120,6 +120,9 @@ public sealed class ResourceHandler
                 }
 
                 byte[] patch = await RequestBody.ReadAsync(context.Request, _maxBody, ct);
+                DecodedPatch checkedPatch = _decoder.CheckPatch(patchType, patch, resource, query["fieldValidation"].ToString());
+                patch = checkedPatch.Patch;
+                AddWarnings(context, checkedPatch.Warnings);
                 WriteResult result = patchType == ServerSideApply.ApplyPatchType
                     ? await ApplyAsync(context, resource, ns, info, patch, ct)
                     : await _store.PatchAsync(resource, ns, info.Name, info.Subresource, patchType, patch, WriteOptionsFrom(context), ct);
@@ -159,7 +162,9 @@ public sealed class ResourceHandler
                 scale = await _store.GetScaleAsync(resource, ns, info.Name, ct);
                 break;
             case "update":
-                DecodedBody body = await DecodeAsync(context, resource);
+                // The body is an autoscaling/v1 Scale: field validation checks it against that kind.
+                SubresourceDefinition sub = resource.FindSubresource("scale")!;
+                DecodedBody body = await DecodeAsync(context, resource with { Group = sub.Group, Version = sub.Version, Kind = sub.Kind });
                 scale = await _store.UpdateScaleAsync(resource, ns, info.Name, body.Object, WriteOptionsFrom(context), ct);
                 break;
             default:
@@ -246,12 +251,16 @@ public sealed class ResourceHandler
         }
 
         DecodedBody decoded = _decoder.Decode(mediaType, body, resource, context.Request.Query["fieldValidation"].ToString());
-        foreach (string warning in decoded.Warnings)
+        AddWarnings(context, decoded.Warnings);
+        return decoded;
+    }
+
+    private static void AddWarnings(HttpContext context, IReadOnlyList<string> warnings)
+    {
+        foreach (string warning in warnings)
         {
             context.Response.Headers.Append("Warning", $"299 - \"{warning.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
         }
-
-        return decoded;
     }
 
     private static WriteOptions WriteOptionsFrom(HttpContext context)
