@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Korvet.ApiServer.Tests.Support;
 
 namespace Korvet.ApiServer.Tests.Kubectl;
 
@@ -51,27 +52,7 @@ internal static class Kubectl
     /// <summary>Runs kubectl to completion (60 s limit) and returns exit code, stdout and stderr.</summary>
     public static async Task<(int Exit, string Out, string Err)> RunAsync(string kubeconfig, string cacheDir, string? stdin, params string[] args)
     {
-        using Process process = Process.Start(StartInfo(kubeconfig, cacheDir, args))!;
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"kubectl {string.Join(' ', args)} did not finish in 60 s");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        return await ProcessRunner.RunAsync(StartInfo(kubeconfig, cacheDir, args), stdin);
     }
 }
 

@@ -127,21 +127,8 @@ internal sealed class KubectlHarness : IAsyncDisposable
 
         start.Environment["HOME"] = _dir;
         start.Environment.Remove("KUBECONFIG");
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return new KubectlResult(process.ExitCode, await stdout, await stderr);
+        (int exit, string stdout, string stderr) = await ProcessRunner.RunAsync(start);
+        return new KubectlResult(exit, stdout, stderr);
     }
 
     public async ValueTask DisposeAsync()
