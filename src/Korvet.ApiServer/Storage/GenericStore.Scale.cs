@@ -50,8 +50,7 @@ public sealed partial class GenericStore
         IResourceStrategy strategy = _strategies.For(resource);
         for (int attempt = 0; ; attempt++)
         {
-            KeyValue current = await Call(() => _backend.GetAsync(key, 0, cancellationToken), resource, name)
-                ?? throw StatusErrors.NotFound(resource, name);
+            KeyValue current = await GetLiveAsync(resource, key, name, cancellationToken);
             if (requestedRv.Length > 0 && requestedRv != current.ModRevision.ToString(CultureInfo.InvariantCulture))
             {
                 throw StatusErrors.StaleResourceVersion(resource, name);

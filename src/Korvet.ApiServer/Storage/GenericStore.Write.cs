@@ -85,11 +85,7 @@ public sealed partial class GenericStore
         string key = KeyFor(resource, ns, name);
         for (int attempt = 0; ; attempt++)
         {
-            KeyValue? current = await Call(() => _backend.GetAsync(key, 0, cancellationToken), resource, name);
-            if (current is null)
-            {
-                throw StatusErrors.NotFound(resource, name);
-            }
+            KeyValue current = await GetLiveAsync(resource, key, name, cancellationToken);
 
             JsonObject currentObj = ParseStored(current.Value);
             ((JsonObject)currentObj["metadata"]!)["resourceVersion"] = current.ModRevision.ToString(CultureInfo.InvariantCulture);

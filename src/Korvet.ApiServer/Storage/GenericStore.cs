@@ -66,11 +66,7 @@ public sealed partial class GenericStore
             return cache.TryGet(key) ?? throw StatusErrors.NotFound(resource, name);
         }
 
-        KeyValue? kv = await Call(() => _backend.GetAsync(key, 0, cancellationToken), resource, name);
-        if (kv is null)
-        {
-            throw StatusErrors.NotFound(resource, name);
-        }
+        KeyValue kv = await GetLiveAsync(resource, key, name, cancellationToken);
 
         StoredObject? cached = _caches.Existing(resource)?.TryGet(key);
         return cached is not null && cached.ResourceVersion == kv.ModRevision ? cached : new StoredObject(key, kv.Value, kv.ModRevision);
@@ -352,6 +348,10 @@ public sealed partial class GenericStore
 
         return rv;
     }
+
+    /// <summary>Reads the newest value of <paramref name="key"/>; a missing key is the resource's 404 NotFound.</summary>
+    private async Task<KeyValue> GetLiveAsync(ResourceDefinition resource, string key, string name, CancellationToken cancellationToken) =>
+        await Call(() => _backend.GetAsync(key, 0, cancellationToken), resource, name) ?? throw StatusErrors.NotFound(resource, name);
 
     private static async Task<T> Call<T>(Func<Task<T>> call, ResourceDefinition resource, string name)
     {
