@@ -3,7 +3,7 @@ using static Korvet.ApiServer.Tests.Kubectl.KubectlAssert;
 namespace Korvet.ApiServer.Tests.Kubectl;
 
 /// <summary>Client-side apply (three-way strategic merge), re-apply after edits, and server-side apply with conflicts.</summary>
-public sealed class KubectlApplyTests : IClassFixture<KorvetServerFixture>
+public sealed class KubectlApplyTests : IClassFixture<TestCluster>
 {
     private const string Manifest = """
         apiVersion: v1
@@ -42,9 +42,9 @@ public sealed class KubectlApplyTests : IClassFixture<KorvetServerFixture>
                 image: busybox
         """;
 
-    private readonly KorvetServerFixture _server;
+    private readonly TestCluster _server;
 
-    public KubectlApplyTests(KorvetServerFixture server) => _server = server;
+    public KubectlApplyTests(TestCluster server) => _server = server;
 
     [KubectlFact]
     public async Task ReapplyMergesListItemsByKeyAndDropsRemovedKeys()

@@ -3,11 +3,11 @@ using static Korvet.ApiServer.Tests.Kubectl.KubectlAssert;
 namespace Korvet.ApiServer.Tests.Kubectl;
 
 /// <summary><c>auth whoami</c>, <c>auth can-i</c> and <c>create token</c> (TokenRequest) whose JWT the server accepts.</summary>
-public sealed class KubectlAuthTests : IClassFixture<KorvetServerFixture>
+public sealed class KubectlAuthTests : IClassFixture<TestCluster>
 {
-    private readonly KorvetServerFixture _server;
+    private readonly TestCluster _server;
 
-    public KubectlAuthTests(KorvetServerFixture server) => _server = server;
+    public KubectlAuthTests(TestCluster server) => _server = server;
 
     [KubectlFact]
     public async Task WhoAmIAndCanI()

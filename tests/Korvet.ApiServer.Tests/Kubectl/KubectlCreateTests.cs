@@ -3,11 +3,11 @@ using static Korvet.ApiServer.Tests.Kubectl.KubectlAssert;
 namespace Korvet.ApiServer.Tests.Kubectl;
 
 /// <summary>kubectl 1.32's <c>create</c> generators, which send protobuf bodies (<c>k8s\0</c> + runtime.Unknown).</summary>
-public sealed class KubectlCreateTests : IClassFixture<KorvetServerFixture>
+public sealed class KubectlCreateTests : IClassFixture<TestCluster>
 {
-    private readonly KorvetServerFixture _server;
+    private readonly TestCluster _server;
 
-    public KubectlCreateTests(KorvetServerFixture server) => _server = server;
+    public KubectlCreateTests(TestCluster server) => _server = server;
 
     [KubectlFact]
     public async Task GeneratorsCreateObjectsFromProtobufBodies()

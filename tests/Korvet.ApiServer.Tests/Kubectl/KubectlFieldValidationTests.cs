@@ -3,11 +3,11 @@ using static Korvet.ApiServer.Tests.Kubectl.KubectlAssert;
 namespace Korvet.ApiServer.Tests.Kubectl;
 
 /// <summary>kubectl 1.32's <c>--validate</c> (Strict by default, warn, false = Ignore) against server-side field validation.</summary>
-public sealed class KubectlFieldValidationTests : IClassFixture<KorvetServerFixture>
+public sealed class KubectlFieldValidationTests : IClassFixture<TestCluster>
 {
-    private readonly KorvetServerFixture _server;
+    private readonly TestCluster _server;
 
-    public KubectlFieldValidationTests(KorvetServerFixture server) => _server = server;
+    public KubectlFieldValidationTests(TestCluster server) => _server = server;
 
     private static string Deployment(string name) => $"""
         apiVersion: apps/v1

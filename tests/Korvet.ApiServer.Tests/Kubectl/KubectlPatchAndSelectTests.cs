@@ -3,11 +3,11 @@ using static Korvet.ApiServer.Tests.Kubectl.KubectlAssert;
 namespace Korvet.ApiServer.Tests.Kubectl;
 
 /// <summary>patch (json, merge, strategic), replace, label/annotate, set-based label and per-kind field selectors, delete -l.</summary>
-public sealed class KubectlPatchAndSelectTests : IClassFixture<KorvetServerFixture>
+public sealed class KubectlPatchAndSelectTests : IClassFixture<TestCluster>
 {
-    private readonly KorvetServerFixture _server;
+    private readonly TestCluster _server;
 
-    public KubectlPatchAndSelectTests(KorvetServerFixture server) => _server = server;
+    public KubectlPatchAndSelectTests(TestCluster server) => _server = server;
 
     [KubectlFact]
     public async Task PatchTypesAndReplace()

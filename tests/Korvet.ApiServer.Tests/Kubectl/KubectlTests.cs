@@ -6,15 +6,15 @@ namespace Korvet.ApiServer.Tests.Kubectl;
 /// The real kubectl 1.32 against an in-process korvet server. Manifests are created with <c>--validate=false</c>
 /// because the server does not serve OpenAPI yet (kubectl's client-side validation needs /openapi/v3).
 /// </summary>
-public sealed class KubectlTests : IClassFixture<KorvetServerFixture>
+public sealed class KubectlTests : IClassFixture<TestCluster>
 {
     private const string ConfigMapJson = """
         {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"NAME","labels":{"app":"demo"}},"data":{"greeting":"hello"}}
         """;
 
-    private readonly KorvetServerFixture _server;
+    private readonly TestCluster _server;
 
-    public KubectlTests(KorvetServerFixture server) => _server = server;
+    public KubectlTests(TestCluster server) => _server = server;
 
     private static void Succeeded((int Exit, string Out, string Err) result) =>
         Assert.True(result.Exit == 0, $"kubectl failed ({result.Exit}): {result.Err}{result.Out}");
@@ -104,7 +104,7 @@ public sealed class KubectlTests : IClassFixture<KorvetServerFixture>
         var jsonPatched = await _server.RunAsync("get", "cm", "cm-patch", "-o", "jsonpath={.data.x}");
         Assert.Equal("1", jsonPatched.Out.Trim());
 
-        using Process wait = Process.Start(Kubectl.StartInfo(_server.Kubeconfig, _server.CacheDir, "wait", "--for=delete", "cm/cm-patch", "--timeout=30s"))!;
+        using Process wait = Process.Start(Korvet.TestSupport.Kubectl.StartInfo(_server.Kubeconfig, _server.CacheDir, "wait", "--for=delete", "cm/cm-patch", "--timeout=30s"))!;
         await Task.Delay(500);
         Succeeded(await _server.RunAsync("delete", "cm", "cm-patch", "--wait=false"));
         await wait.WaitForExitAsync();
@@ -117,7 +117,7 @@ public sealed class KubectlTests : IClassFixture<KorvetServerFixture>
     public async Task WatchReceivesEvents()
     {
         await CreateConfigMapAsync("cm-watch-a");
-        using Process watch = Process.Start(Kubectl.StartInfo(_server.Kubeconfig, _server.CacheDir, "get", "cm", "-w"))!;
+        using Process watch = Process.Start(Korvet.TestSupport.Kubectl.StartInfo(_server.Kubeconfig, _server.CacheDir, "get", "cm", "-w"))!;
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

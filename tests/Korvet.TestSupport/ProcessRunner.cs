@@ -1,10 +1,10 @@
 using System.Diagnostics;
 
-namespace Korvet.ApiServer.Tests.Support;
+namespace Korvet.TestSupport;
 
 /// <summary>Runs a child process (kubectl) to completion with its output captured, killing it after a time limit.
 /// The one place tests start processes, so every harness gets the same timeout and cleanup.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
