@@ -5,6 +5,8 @@ using Korvet.ApiServer.Errors;
 using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Storage;
 using Korvet.ApiServer.Watch;
+using Korvet.Client;
+using Korvet.Scheduler;
 using Korvet.Server.Bootstrap;
 using Korvet.Storage;
 using Microsoft.Extensions.Logging;
@@ -23,6 +25,7 @@ public sealed class ServerHost : IAsyncDisposable
 
     private readonly IBackend _backend;
     private bool _stopped;
+    private SchedulerHost? _scheduler;
 
     private ServerHost(ServerOptions options, IBackend backend, ServerCredentials credentials, Korvet.ApiServer.ApiServer api, string kubeconfig)
     {
@@ -100,8 +103,18 @@ public sealed class ServerHost : IAsyncDisposable
                 storageTime.TotalMilliseconds);
         }
 
-        return new ServerHost(options, backend, credentials, api, kubeconfig);
+        var host = new ServerHost(options, backend, credentials, api, kubeconfig);
+        if (!options.DisableScheduler)
+        {
+            // Like every component, the scheduler connects back over HTTPS with the admin credentials.
+            host._scheduler = SchedulerHost.Start(ClientOptions.FromKubeconfig(kubeconfig, options.DataDir), loggerFactory: loggerFactory);
+        }
+
+        return host;
     }
+
+    /// <summary>The in-process scheduler, or null with <see cref="ServerOptions.DisableScheduler"/>.</summary>
+    public SchedulerHost? Scheduler => _scheduler;
 
     private static async Task CreateNamespacesAsync(Korvet.ApiServer.ApiServer api, CancellationToken cancellationToken)
     {
@@ -128,6 +141,11 @@ public sealed class ServerHost : IAsyncDisposable
         }
 
         _stopped = true;
+        if (_scheduler is not null)
+        {
+            await _scheduler.DisposeAsync();
+        }
+
         await Api.DisposeAsync();
         await _backend.DisposeAsync();
         Credentials.Dispose();

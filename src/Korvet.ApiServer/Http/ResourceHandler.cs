@@ -60,6 +60,12 @@ public sealed class ResourceHandler
             return;
         }
 
+        if (IsBinding(resource, info))
+        {
+            await HandleBindingAsync(context, info, resource, ns);
+            return;
+        }
+
         IReadOnlyList<string> verbs = resource.Verbs;
         if (info.Subresource.Length > 0)
         {
@@ -180,6 +186,27 @@ public sealed class ResourceHandler
         }
 
         await ApiRequestHandler.WriteBytesAsync(context, 200, ResponseFormat.Json, scale);
+    }
+
+    /// <summary><c>pods/binding</c>, or a create on the legacy namespaced <c>bindings</c> resource (never stored itself).</summary>
+    private static bool IsBinding(ResourceDefinition resource, RequestInfo info) =>
+        resource.Group.Length == 0 && (resource.Plural == "bindings" || (resource.Plural == "pods" && info.Subresource == "binding"));
+
+    private async Task HandleBindingAsync(HttpContext context, RequestInfo info, ResourceDefinition resource, string ns)
+    {
+        bool legacy = resource.Plural == "bindings";
+        if (info.Verb != "create" || info.Rest.Count > 0 || (legacy && info.Name.Length > 0) || ns.Length == 0)
+        {
+            throw StatusErrors.MethodNotAllowed();
+        }
+
+        SubresourceDefinition? sub = legacy ? null : resource.FindSubresource("binding");
+        ResourceDefinition bodyKind = sub is null ? resource : resource with { Kind = sub.Kind };
+        DecodedBody body = await DecodeAsync(context, bodyKind);
+        ResourceDefinition pods = legacy ? _store.Pods : resource;
+        string podName = legacy ? (string?)body.Object["metadata"]?["name"] ?? "" : info.Name;
+        byte[] status = await _store.BindAsync(pods, ns, podName, body.Object, WriteOptionsFrom(context).DryRun, context.RequestAborted);
+        await ApiRequestHandler.WriteBytesAsync(context, 201, ResponseFormat.Json, status);
     }
 
     private Task<WriteResult> ApplyAsync(HttpContext context, ResourceDefinition resource, string ns, RequestInfo info, byte[] patch,

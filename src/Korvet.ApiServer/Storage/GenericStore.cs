@@ -40,7 +40,11 @@ public sealed partial class GenericStore
         _patcher = patcher;
         _time = time;
         _namespaces = registry.Find("", "v1", "namespaces") ?? throw new ArgumentException("registry lacks namespaces", nameof(registry));
+        Pods = registry.Find("", "v1", "pods") ?? throw new ArgumentException("registry lacks pods", nameof(registry));
     }
+
+    /// <summary>core/v1 pods (the target of the legacy <c>bindings</c> resource).</summary>
+    public ResourceDefinition Pods { get; }
 
     public IBackend Backend => _backend;
 

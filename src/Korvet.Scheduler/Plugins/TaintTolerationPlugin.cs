@@ -1,0 +1,47 @@
+using Korvet.Api.Core.V1;
+using Korvet.Scheduler.Framework;
+
+namespace Korvet.Scheduler.Plugins;
+
+/// <summary>
+/// TaintToleration. Filter: the first NoSchedule/NoExecute taint the pod does not tolerate rejects the node
+/// ("node(s) had untolerated taint {key: value}"). Score: fewer untolerated PreferNoSchedule taints is better
+/// (reverse-normalized count).
+/// </summary>
+public sealed class TaintTolerationPlugin : IFilterPlugin, IScorePlugin
+{
+    public string Name => "TaintToleration";
+
+    public Status Filter(CycleState state, PodInfo pod, NodeInfo node)
+    {
+        List<Toleration>? tolerations = pod.Pod.Spec?.Tolerations;
+        foreach (Taint taint in node.Taints)
+        {
+            if (taint.Effect is "NoSchedule" or "NoExecute" && !Matching.Tolerated(tolerations, taint))
+            {
+                return Status.UnschedulableAndUnresolvable($"node(s) had untolerated taint {{{taint.Key}: {taint.Value}}}");
+            }
+        }
+
+        return Status.Success;
+    }
+
+    public long Score(CycleState state, PodInfo pod, NodeInfo node)
+    {
+        long count = 0;
+        List<Toleration>? tolerations = pod.Pod.Spec?.Tolerations;
+        foreach (Taint taint in node.Taints)
+        {
+            // Only tolerations with an empty or PreferNoSchedule effect count here (upstream's filter of the list).
+            if (taint.Effect == "PreferNoSchedule"
+                && !(tolerations ?? []).Any(t => (string.IsNullOrEmpty(t.Effect) || t.Effect == "PreferNoSchedule") && Matching.Tolerates(t, taint)))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    public void Normalize(CycleState state, PodInfo pod, long[] scores) => ScoreNormalization.Default(scores, reverse: true);
+}

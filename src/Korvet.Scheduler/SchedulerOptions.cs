@@ -1,0 +1,26 @@
+using Korvet.Scheduler.Framework;
+using Korvet.Scheduler.Queue;
+
+namespace Korvet.Scheduler;
+
+/// <summary>
+/// Scheduler settings. Immutable.
+/// </summary>
+/// <param name="SchedulerName">Pods whose spec.schedulerName is this (empty counts as "default-scheduler") are ours.</param>
+/// <param name="PercentageOfNodesToScore">0 = upstream's adaptive rule.</param>
+/// <param name="MaxConcurrentBinds">Bindings in flight at once (assume-then-bind keeps the loop from waiting on them).</param>
+/// <param name="Queue">Backoff and flush periods; null = upstream defaults.</param>
+/// <param name="RecordScheduledEvents">Whether to write a "Scheduled" event per bound pod (FailedScheduling is always written).</param>
+/// <param name="LeaseName">The leader-election Lease (kube-system/kube-scheduler).</param>
+/// <param name="LeaseNamespace">Namespace of <paramref name="LeaseName"/>.</param>
+public sealed record SchedulerOptions(
+    string SchedulerName = SchedulerProfile.DefaultSchedulerName,
+    int PercentageOfNodesToScore = 0,
+    int MaxConcurrentBinds = 256,
+    SchedulingQueueOptions? Queue = null,
+    bool RecordScheduledEvents = true,
+    string LeaseName = "kube-scheduler",
+    string LeaseNamespace = "kube-system")
+{
+    public static SchedulerOptions Default { get; } = new();
+}
