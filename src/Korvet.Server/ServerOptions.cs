@@ -11,6 +11,7 @@ namespace Korvet.Server;
 /// <param name="WriteKubeconfig">Extra path to write the admin kubeconfig to, or null.</param>
 /// <param name="DisableAgent">True to run without the in-process node agent.</param>
 /// <param name="DisableScheduler">True to run without the in-process scheduler.</param>
+/// <param name="DisableControllers">True to run without the in-process controller manager.</param>
 /// <param name="WatchCacheHistory">Events each watch cache keeps for resuming watches (null = default); tests use a
 /// tiny window to force 410 Expired.</param>
 public sealed record ServerOptions(
@@ -22,7 +23,8 @@ public sealed record ServerOptions(
     string? WriteKubeconfig = null,
     bool DisableAgent = false,
     int? WatchCacheHistory = null,
-    bool DisableScheduler = false)
+    bool DisableScheduler = false,
+    bool DisableControllers = false)
 {
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig.yaml");
 }

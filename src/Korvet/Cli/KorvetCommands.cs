@@ -13,6 +13,7 @@ public static class KorvetCommands
         root.Subcommands.Add(ServerCommand.Build());
         root.Subcommands.Add(KubeconfigCommand.Build());
         root.Subcommands.Add(SchedulerCommand.Build());
+        root.Subcommands.Add(ControllerManagerCommand.Build());
         return root;
     }
 

@@ -21,9 +21,10 @@ internal static class ServerCommand
         var writeKubeconfig = new Option<string?>("--write-kubeconfig", "-o") { Description = "Also write the admin kubeconfig to this file" };
         var disableAgent = new Option<bool>("--disable-agent") { Description = "Do not run the in-process node agent" };
         var disableScheduler = new Option<bool>("--disable-scheduler") { Description = "Do not run the in-process scheduler" };
+        var disableControllers = new Option<bool>("--disable-controller-manager") { Description = "Do not run the in-process controller manager" };
 
         var command = new Command("server", "Run the Korvet control plane (API server).");
-        foreach (Option option in new Option[] { dataDir, bindAddress, port, datastore, tokenFile, writeKubeconfig, disableAgent, disableScheduler })
+        foreach (Option option in new Option[] { dataDir, bindAddress, port, datastore, tokenFile, writeKubeconfig, disableAgent, disableScheduler, disableControllers })
         {
             command.Options.Add(option);
         }
@@ -41,6 +42,7 @@ internal static class ServerCommand
                 parseResult.GetValue(tokenFile), parseResult.GetValue(writeKubeconfig), parseResult.GetValue(disableAgent))
             {
                 DisableScheduler = parseResult.GetValue(disableScheduler),
+                DisableControllers = parseResult.GetValue(disableControllers),
             };
             return await RunAsync(options, parseResult.InvocationConfiguration.Error, cancellationToken);
         });
