@@ -66,11 +66,17 @@ public sealed class KubernetesClient : IDisposable
     public void Dispose() => _http.Dispose();
 
     /// <summary>Sends a request and returns the body; an error status becomes <see cref="ApiException"/>.</summary>
-    internal async Task<byte[]> RequestAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken ct)
+    internal async Task<byte[]> RequestAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken ct,
+        string? accept = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Options.EffectiveRequestTimeout);
         using var request = new HttpRequestMessage(method, pathAndQuery) { Content = content };
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
         using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
         byte[] body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
@@ -82,9 +88,14 @@ public sealed class KubernetesClient : IDisposable
     }
 
     /// <summary>Opens a streaming response (a watch); the caller disposes it.</summary>
-    internal async Task<HttpResponseMessage> OpenStreamAsync(string pathAndQuery, CancellationToken ct)
+    internal async Task<HttpResponseMessage> OpenStreamAsync(string pathAndQuery, CancellationToken ct, string? accept = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
         HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

@@ -20,6 +20,12 @@ public sealed class ControllerManager(ControllerContext context, IReadOnlyList<I
         return
         [
             // new ReplicaSetController(context),   ← one line per controller
+            new GarbageCollector.GarbageCollectorController(context),
+            new Namespace.NamespaceController(context),
+            new ServiceAccount.ServiceAccountController(context),
+            new Endpoints.EndpointsController(context),
+            new EndpointSlice.EndpointSliceController(context),
+            new PodGc.PodGcController(context),
         ];
     }
 

@@ -70,7 +70,7 @@ public sealed class ResourceHandler
         if (info.Subresource.Length > 0)
         {
             SubresourceDefinition sub = resource.FindSubresource(info.Subresource) ?? throw StatusErrors.NoSuchResource();
-            if (sub.Name is not ("status" or "scale") || info.Rest.Count > 0)
+            if (sub.Name is not ("status" or "scale" or "finalize") || info.Rest.Count > 0)
             {
                 throw StatusErrors.NoSuchResource();
             }
@@ -316,9 +316,10 @@ public sealed class ResourceHandler
         bool dryRun = DryRun(query["dryRun"]);
         long? grace = long.TryParse(query["gracePeriodSeconds"].ToString(), out long g) ? g : null;
         string? policy = query["propagationPolicy"].ToString() is { Length: > 0 } p ? p : null;
-        if (query["orphanDependents"].ToString() == "true")
+        if (query["orphanDependents"].ToString() is ("true" or "false") and var orphanQuery)
         {
-            policy ??= "Orphan";
+            // orphanDependents=false is an explicit "do not orphan": Background, overriding a kind's orphan default.
+            policy ??= orphanQuery == "true" ? "Orphan" : "Background";
         }
 
         string? uid = null;
@@ -345,9 +346,9 @@ public sealed class ResourceHandler
                     policy = pp.GetString();
                 }
 
-                if (root.TryGetProperty("orphanDependents", out JsonElement od) && od.ValueKind == JsonValueKind.True)
+                if (root.TryGetProperty("orphanDependents", out JsonElement od) && od.ValueKind is JsonValueKind.True or JsonValueKind.False)
                 {
-                    policy ??= "Orphan";
+                    policy ??= od.ValueKind == JsonValueKind.True ? "Orphan" : "Background";
                 }
 
                 if (root.TryGetProperty("dryRun", out JsonElement dr) && dr.ValueKind == JsonValueKind.Array && dr.GetArrayLength() > 0)

@@ -24,6 +24,9 @@ public class DefaultStrategy : IResourceStrategy
         "endpointslices",
     ];
 
+    /// <summary>Kinds whose served version orphans dependents by default, for backwards compatibility (upstream).</summary>
+    private static readonly HashSet<(string Group, string Plural)> OrphanByDefaultKinds = [("", "replicationcontrollers"), ("batch", "jobs")];
+
     private static readonly HashSet<string> LabelNamedKinds = ["namespaces", "services"];
 
     private static readonly HashSet<string> PathSegmentNamedKinds = ["roles", "rolebindings", "clusterroles", "clusterrolebindings"];
@@ -75,6 +78,10 @@ public class DefaultStrategy : IResourceStrategy
 
     public virtual long GracePeriodSeconds(ResourceDefinition resource, JsonObject obj, long? requested) => 0;
 
+    public virtual GarbageCollectionPolicy DefaultGarbageCollectionPolicy => GarbageCollectionPolicy.DeleteDependents;
+
+    public virtual bool HoldForTermination(JsonObject obj) => false;
+
     /// <summary>The default rules bound to one resource, so the resource-dependent flags answer correctly.</summary>
     private sealed class Resolved : DefaultStrategy
     {
@@ -93,5 +100,10 @@ public class DefaultStrategy : IResourceStrategy
         public override bool AllowCreateOnUpdate => CreateOnUpdateKinds.Contains(_resource!.Plural);
 
         public override bool ReturnDeletedObject => _resource!.Plural == "services" && _resource.Group.Length == 0;
+
+        public override GarbageCollectionPolicy DefaultGarbageCollectionPolicy =>
+            _resource!.Plural == "events" ? GarbageCollectionPolicy.Unsupported
+            : OrphanByDefaultKinds.Contains((_resource.Group, _resource.Plural)) ? GarbageCollectionPolicy.OrphanDependents
+            : GarbageCollectionPolicy.DeleteDependents;
     }
 }

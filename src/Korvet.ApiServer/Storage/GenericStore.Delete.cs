@@ -10,9 +10,11 @@ namespace Korvet.ApiServer.Storage;
 public sealed partial class GenericStore
 {
     /// <summary>
-    /// DELETE of one object. With finalizers (or a Foreground/Orphan policy, which add theirs) the object is only
-    /// marked (deletionTimestamp, deletionGracePeriodSeconds 0) and returned; it stays until its finalizers are removed.
-    /// Otherwise it is removed and the answer is the deleted object or a success Status, per strategy.
+    /// DELETE of one object. The propagation policy (or the kind's default) first sets the garbage-collection
+    /// finalizers (<see cref="DeletionFinalizers"/>). A strategy may hold the object (namespaces); with a grace period
+    /// it is marked gracefully; with finalizers it is only marked (deletionTimestamp, deletionGracePeriodSeconds 0) and
+    /// returned and stays until its finalizers are removed. Otherwise it is removed and the answer is the deleted object
+    /// or a success Status, per strategy.
     /// </summary>
     public async Task<WriteResult> DeleteAsync(ResourceDefinition resource, string ns, string name, DeleteRequest request,
         CancellationToken cancellationToken)
@@ -28,37 +30,42 @@ public sealed partial class GenericStore
             string uid = (string?)meta["uid"] ?? "";
             CheckPreconditions(resource, name, request, uid, current.ModRevision);
 
-            var finalizers = meta["finalizers"] as JsonArray ?? new JsonArray();
-            string? policyFinalizer = request.PropagationPolicy switch
-            {
-                "Foreground" => "foregroundDeletion",
-                "Orphan" => "orphan",
-                _ => null,
-            };
+            var finalizers = (meta["finalizers"] as JsonArray ?? new JsonArray()).Select(f => (string?)f ?? "").ToList();
             bool alreadyDeleting = meta["deletionTimestamp"] is not null;
-            bool needsPolicyFinalizer = policyFinalizer is not null && !alreadyDeleting
-                && !finalizers.Any(f => (string?)f == policyFinalizer);
-            long grace = strategy.GracePeriodSeconds(resource, obj, request.GracePeriodSeconds);
+
+            // Options can change the garbage-collection finalizers only until deletion has started (upstream).
+            IReadOnlyList<string> wanted = alreadyDeleting ? finalizers
+                : DeletionFinalizers.ForDelete(finalizers, request.PropagationPolicy, strategy.DefaultGarbageCollectionPolicy);
+            bool finalizersChanged = !ReferenceEquals(wanted, finalizers);
+            if (finalizersChanged)
+            {
+                meta["finalizers"] = new JsonArray(wanted.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray());
+                if (wanted.Count == 0)
+                {
+                    meta.Remove("finalizers");
+                }
+            }
+
             try
             {
+                if (strategy.HoldForTermination(obj))
+                {
+                    if (!alreadyDeleting)
+                    {
+                        meta["deletionTimestamp"] = Timestamps.Format(_time.GetUtcNow());
+                    }
+
+                    return await WriteMarkedAsync(current, obj, request.DryRun, cancellationToken);
+                }
+
+                long grace = strategy.GracePeriodSeconds(resource, obj, request.GracePeriodSeconds);
                 if (grace > 0)
                 {
                     return await MarkGracefulAsync(strategy, current, obj, grace, request.DryRun, cancellationToken);
                 }
 
-                if (finalizers.Count > 0 || needsPolicyFinalizer)
+                if (wanted.Count > 0)
                 {
-                    if (alreadyDeleting && !needsPolicyFinalizer)
-                    {
-                        return new WriteResult(200, ObjectBytes.WithResourceVersion(current.Value, current.ModRevision));
-                    }
-
-                    if (needsPolicyFinalizer)
-                    {
-                        finalizers.Add(policyFinalizer);
-                        meta["finalizers"] = finalizers.DeepClone();
-                    }
-
                     if (!alreadyDeleting)
                     {
                         meta["deletionTimestamp"] = Timestamps.Format(_time.GetUtcNow());
@@ -69,14 +76,7 @@ public sealed partial class GenericStore
                         }
                     }
 
-                    byte[] marked = ObjectBytes.Serialize(obj);
-                    if (request.DryRun)
-                    {
-                        return new WriteResult(200, ObjectBytes.WithResourceVersion(marked, current.ModRevision));
-                    }
-
-                    long revision = await _backend.UpdateAsync(key, marked, current.ModRevision, 0, cancellationToken);
-                    return new WriteResult(200, ObjectBytes.WithResourceVersion(marked, revision));
+                    return await WriteMarkedAsync(current, obj, request.DryRun, cancellationToken);
                 }
 
                 long deleteRevision = current.ModRevision;
@@ -129,6 +129,24 @@ public sealed partial class GenericStore
         }
 
         return (deleted, page.ResourceVersion);
+    }
+
+    /// <summary>Writes an object a delete only marked; an unchanged object is answered as stored, without a write.</summary>
+    private async Task<WriteResult> WriteMarkedAsync(KeyValue current, JsonObject obj, bool dryRun, CancellationToken cancellationToken)
+    {
+        if (JsonNode.DeepEquals(obj, ParseStored(current.Value)))
+        {
+            return new WriteResult(200, ObjectBytes.WithResourceVersion(current.Value, current.ModRevision));
+        }
+
+        byte[] marked = ObjectBytes.Serialize(obj);
+        if (dryRun)
+        {
+            return new WriteResult(200, ObjectBytes.WithResourceVersion(marked, current.ModRevision));
+        }
+
+        long revision = await _backend.UpdateAsync(current.Key, marked, current.ModRevision, 0, cancellationToken);
+        return new WriteResult(200, ObjectBytes.WithResourceVersion(marked, revision));
     }
 
     /// <summary>Sets deletionTimestamp = now + grace (only ever shortening an earlier one) and keeps the object.</summary>

@@ -128,7 +128,16 @@ public sealed partial class GenericStore
         JsonObject old = ParseStored(current.Value);
         var oldMeta = (JsonObject)old["metadata"]!;
         JsonObject result;
-        if (subresource == "status")
+        if (subresource == "finalize")
+        {
+            // Namespaces' finalize subresource: only spec.finalizers changes.
+            result = (JsonObject)old.DeepClone();
+            var spec = result["spec"] as JsonObject ?? new JsonObject();
+            result["spec"] = spec;
+            spec["finalizers"] = obj["spec"]?["finalizers"]?.DeepClone() ?? new JsonArray();
+            ((JsonObject)result["metadata"]!)["managedFields"] = ((JsonObject)obj["metadata"]!)["managedFields"]?.DeepClone();
+        }
+        else if (subresource == "status")
         {
             result = (JsonObject)old.DeepClone();
             JsonNode? status = obj["status"]?.DeepClone();
@@ -216,7 +225,7 @@ public sealed partial class GenericStore
             return new WriteResult(200, ObjectBytes.WithResourceVersion(bytes, current.ModRevision));
         }
 
-        if (resultMeta["deletionTimestamp"] is not null && resultMeta["finalizers"] is not JsonArray { Count: > 0 })
+        if (ShouldDeleteDuringUpdate(result, old))
         {
             // The last finalizer of an object being deleted is gone: the update completes the delete.
             DeleteResult deleted = await DeleteOrThrowAsync(resource, current.Key, current.ModRevision, name, cancellationToken);
@@ -255,6 +264,21 @@ public sealed partial class GenericStore
         {
             throw MapStorage(e, resource, name);
         }
+    }
+
+    /// <summary>
+    /// Upstream's ShouldDeleteDuringUpdate: an update that removes the last finalizer of an object whose deletion has
+    /// started (and is not a pending graceful deletion) removes the object. A namespace also needs an empty
+    /// spec.finalizers (no other kind has that field).
+    /// </summary>
+    private static bool ShouldDeleteDuringUpdate(JsonObject updated, JsonObject old)
+    {
+        var meta = (JsonObject)updated["metadata"]!;
+        return meta["deletionTimestamp"] is not null
+            && meta["finalizers"] is not JsonArray { Count: > 0 }
+            && old["metadata"]?["finalizers"] is JsonArray { Count: > 0 }
+            && (meta["deletionGracePeriodSeconds"] is not JsonValue grace || !grace.TryGetValue(out long seconds) || seconds == 0)
+            && updated["spec"]?["finalizers"] is not JsonArray { Count: > 0 };
     }
 
     /// <summary>True when anything outside metadata and status differs (upstream's generation rule).</summary>

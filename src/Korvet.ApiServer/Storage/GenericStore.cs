@@ -221,7 +221,7 @@ public sealed partial class GenericStore
 
         if (resource.Namespaced)
         {
-            await EnsureNamespaceWritableAsync(ns, cancellationToken);
+            await EnsureNamespaceWritableAsync(resource, ns, name, cancellationToken);
         }
 
         // Held until the backend write below has finished (see IWriteAllocator).
@@ -266,7 +266,11 @@ public sealed partial class GenericStore
             ? await _allocator.AllocateAsync(_backend, resource, key, obj, old, cancellationToken)
             : null;
 
-    private async Task EnsureNamespaceWritableAsync(string ns, CancellationToken cancellationToken)
+    /// <summary>
+    /// Upstream's NamespaceLifecycle admission for creates: the namespace must exist and must not be terminating
+    /// (403 with the NamespaceTerminating cause).
+    /// </summary>
+    private async Task EnsureNamespaceWritableAsync(ResourceDefinition resource, string ns, string name, CancellationToken cancellationToken)
     {
         KeyValue? nsKv = await Call(() => _backend.GetAsync(KeyFor(_namespaces, "", ns), 0, cancellationToken), _namespaces, ns);
         if (nsKv is null)
@@ -277,7 +281,11 @@ public sealed partial class GenericStore
         using JsonDocument doc = JsonDocument.Parse(nsKv.Value);
         if (doc.RootElement.TryGetProperty("metadata", out JsonElement m) && m.TryGetProperty("deletionTimestamp", out _))
         {
-            throw StatusErrors.Forbidden($"unable to create new content in namespace {ns} because it is being terminated");
+            string subject = name.Length == 0 ? resource.QualifiedName : $"{resource.QualifiedName} \"{name}\"";
+            throw new StatusException(403, "Forbidden",
+                $"{subject} is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                new StatusDetails(name.Length == 0 ? null : name, resource.Group.Length == 0 ? null : resource.Group, resource.Plural,
+                    [new StatusCause("NamespaceTerminating", $"namespace {ns} is being terminated", "metadata.namespace")]));
         }
     }
 

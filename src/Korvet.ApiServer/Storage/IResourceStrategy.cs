@@ -53,6 +53,17 @@ public interface IResourceStrategy
     /// deletionTimestamp = now + grace and keep the object until a later delete with grace 0 (the kubelet's).
     /// </summary>
     long GracePeriodSeconds(ResourceDefinition resource, JsonObject obj, long? requested);
+
+    /// <summary>What a delete without a propagation policy does to dependents (upstream's DefaultGarbageCollectionPolicy).</summary>
+    GarbageCollectionPolicy DefaultGarbageCollectionPolicy { get; }
+
+    /// <summary>
+    /// Called by a delete on a private copy of the stored object, before finalizers and grace periods are considered.
+    /// True keeps the object (the strategy may have marked it, e.g. a namespace's phase Terminating; the store sets
+    /// deletionTimestamp when unset and writes when anything changed); false deletes as usual. May throw a
+    /// <see cref="StatusException"/> to refuse the delete.
+    /// </summary>
+    bool HoldForTermination(JsonObject obj);
 }
 
 /// <summary>

@@ -30,6 +30,10 @@ internal abstract class KindStrategy : IResourceStrategy
     public virtual long GracePeriodSeconds(ResourceDefinition resource, JsonObject obj, long? requested) =>
         _defaults.GracePeriodSeconds(resource, obj, requested);
 
+    public GarbageCollectionPolicy DefaultGarbageCollectionPolicy => _defaults.DefaultGarbageCollectionPolicy;
+
+    public virtual bool HoldForTermination(JsonObject obj) => _defaults.HoldForTermination(obj);
+
     /// <summary>Upstream's SetObjectDefaults for the kind; must be idempotent.</summary>
     protected abstract void ApplyDefaults(JsonObject obj);
 

@@ -1,0 +1,24 @@
+using Korvet.Api.Core.V1;
+using Korvet.Client.Cache;
+
+namespace Korvet.Controllers.Endpoints;
+
+/// <summary>Which pods a service selects and which services select a pod (map selectors, as Services use). Pure over caches.</summary>
+public static class ServiceSelection
+{
+    /// <summary>True when every selector entry is among the labels (a null selector selects nothing here: callers skip it).</summary>
+    public static bool Selects(Dictionary<string, string>? selector, Dictionary<string, string>? labels) =>
+        selector is not null && selector.All(p => labels is not null && labels.TryGetValue(p.Key, out string? v) && v == p.Value);
+
+    /// <summary>The pods of the service's namespace its selector matches.</summary>
+    public static List<Pod> PodsFor(Service service, Store<Pod> pods) =>
+        pods.ByIndex(Store<Pod>.NamespaceIndex, service.Metadata?.Namespace ?? "")
+            .Where(p => Selects(service.Spec?.Selector, p.Metadata?.Labels))
+            .ToList();
+
+    /// <summary>Keys (<c>ns/name</c>) of the services in the pod's namespace whose selector matches the pod.</summary>
+    public static IEnumerable<string> ServiceKeysFor(Pod pod, Store<Service> services) =>
+        services.ByIndex(Store<Service>.NamespaceIndex, pod.Metadata?.Namespace ?? "")
+            .Where(s => Selects(s.Spec?.Selector, pod.Metadata?.Labels))
+            .Select(s => ObjectKey.Of(s));
+}
