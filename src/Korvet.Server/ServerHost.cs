@@ -63,7 +63,10 @@ public sealed class ServerHost : IAsyncDisposable
         }
 
         TimeSpan storageTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1));
+        var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1))
+        {
+            DefaultTolerationSeconds = options.DefaultTolerationSeconds,
+        };
         var api = new Korvet.ApiServer.ApiServer(apiOptions, backend, credentials.CreateAuthenticator(backend),
             new ApiServerExtensions(ServiceAccountTokens: credentials.ServiceAccountTokens), loggerFactory: loggerFactory);
         try

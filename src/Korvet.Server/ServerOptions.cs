@@ -10,6 +10,8 @@ namespace Korvet.Server;
 /// <param name="TokenFile">Static token file (<c>token,user,uid,"group1,group2"</c> per line), or null.</param>
 /// <param name="WriteKubeconfig">Extra path to write the admin kubeconfig to, or null.</param>
 /// <param name="DisableAgent">True to run without the in-process node agent.</param>
+/// <param name="SimulateNodes">Number of simulated nodes (docs/agent-simulation.md) to run in-process; 0 = none.</param>
+/// <param name="DefaultTolerationSeconds">tolerationSeconds of the default not-ready/unreachable tolerations of new pods.</param>
 public sealed record ServerOptions(
     string DataDir,
     IPAddress BindAddress,
@@ -17,7 +19,9 @@ public sealed record ServerOptions(
     string? DatastoreEndpoint = null,
     string? TokenFile = null,
     string? WriteKubeconfig = null,
-    bool DisableAgent = false)
+    bool DisableAgent = false,
+    int SimulateNodes = 0,
+    long DefaultTolerationSeconds = 300)
 {
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig.yaml");
 }
