@@ -4,6 +4,7 @@ using Korvet.ApiServer;
 using Korvet.ApiServer.Errors;
 using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Storage;
+using Korvet.ApiServer.Watch;
 using Korvet.Server.Bootstrap;
 using Korvet.Storage;
 using Microsoft.Extensions.Logging;
@@ -68,7 +69,8 @@ public sealed class ServerHost : IAsyncDisposable
             DefaultTolerationSeconds = options.DefaultTolerationSeconds,
         };
         var api = new Korvet.ApiServer.ApiServer(apiOptions, backend, credentials.CreateAuthenticator(backend),
-            new ApiServerExtensions(ServiceAccountTokens: credentials.ServiceAccountTokens), loggerFactory: loggerFactory);
+            new ApiServerExtensions(ServiceAccountTokens: credentials.ServiceAccountTokens,
+                WatchCache: options.WatchCacheHistory is { } history ? new WatchCacheOptions(HistoryCapacity: history) : null), loggerFactory: loggerFactory);
         try
         {
             await api.StartAsync(cancellationToken);

@@ -12,6 +12,8 @@ namespace Korvet.Server;
 /// <param name="DisableAgent">True to run without the in-process node agent.</param>
 /// <param name="SimulateNodes">Number of simulated nodes (docs/agent-simulation.md) to run in-process; 0 = none.</param>
 /// <param name="DefaultTolerationSeconds">tolerationSeconds of the default not-ready/unreachable tolerations of new pods.</param>
+/// <param name="WatchCacheHistory">Events each watch cache keeps for resuming watches (null = default); tests use a
+/// tiny window to force 410 Expired.</param>
 public sealed record ServerOptions(
     string DataDir,
     IPAddress BindAddress,
@@ -20,6 +22,7 @@ public sealed record ServerOptions(
     string? TokenFile = null,
     string? WriteKubeconfig = null,
     bool DisableAgent = false,
+    int? WatchCacheHistory = null,
     int SimulateNodes = 0,
     long DefaultTolerationSeconds = 300)
 {
