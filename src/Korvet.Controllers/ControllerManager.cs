@@ -20,6 +20,10 @@ public sealed class ControllerManager(ControllerContext context, IReadOnlyList<I
         return
         [
             // new ReplicaSetController(context),   ← one line per controller
+            new NodeLifecycle.NodeLifecycleController(context),
+            new Job.JobController(context),
+            new TtlAfterFinished.TtlAfterFinishedController(context),
+            new CronJob.CronJobController(context),
         ];
     }
 

@@ -23,6 +23,7 @@ public sealed class ServerHost : IAsyncDisposable
 
     private readonly IBackend _backend;
     private bool _stopped;
+    private InProcessSimulation? _simulation;
 
     private ServerHost(ServerOptions options, IBackend backend, ServerCredentials credentials, Korvet.ApiServer.ApiServer api, string kubeconfig)
     {
@@ -103,7 +104,14 @@ public sealed class ServerHost : IAsyncDisposable
                 storageTime.TotalMilliseconds);
         }
 
-        return new ServerHost(options, backend, credentials, api, kubeconfig);
+        var host = new ServerHost(options, backend, credentials, api, kubeconfig);
+        if (options.SimulateNodes > 0)
+        {
+            host._simulation = await InProcessSimulation.StartAsync(new Uri($"https://{clientAddress}:{api.Port}"), credentials, options.SimulateNodes,
+                loggerFactory, cancellationToken);
+        }
+
+        return host;
     }
 
     private static async Task CreateNamespacesAsync(Korvet.ApiServer.ApiServer api, CancellationToken cancellationToken)
@@ -131,6 +139,11 @@ public sealed class ServerHost : IAsyncDisposable
         }
 
         _stopped = true;
+        if (_simulation is not null)
+        {
+            await _simulation.DisposeAsync();
+        }
+
         await Api.DisposeAsync();
         await _backend.DisposeAsync();
         Credentials.Dispose();

@@ -10,7 +10,7 @@ namespace Korvet.Agent.Simulation;
 /// </summary>
 public sealed class SimulatedNode
 {
-    public const string KubeletVersion = "v1.32.0";
+    public const string KubeletVersion = "v1.32.4";
 
     private readonly SimulationOptions _options;
 
