@@ -148,7 +148,16 @@ public sealed class CronJobController : IController
             }
             else if (!listed && !finished)
             {
-                _events.Warning(cj, "UnexpectedJob", $"Saw a job that the controller did not create or forgot: {job.Metadata!.Name}");
+                if (job.Metadata?.Annotations?.ContainsKey(ScheduledTimestampAnnotation) == true)
+                {
+                    // Ours, but the status write that listed it was lost (e.g. a conflict): list it now.
+                    status.Active ??= [];
+                    status.Active.Add(Reference(job));
+                }
+                else
+                {
+                    _events.Warning(cj, "UnexpectedJob", $"Saw a job that the controller did not create or forgot: {job.Metadata!.Name}");
+                }
             }
 
             if (finished && job.Status?.Conditions?.Any(c => c.Type == "Complete" && c.Status == "True") == true &&
@@ -210,6 +219,12 @@ public sealed class CronJobController : IController
         string name = ScheduleMath.JobName(cj.Metadata!.Name!, scheduled);
         if (jobs.Any(j => j.Metadata?.Name == name) || status.Active?.Any(r => r.Name == name) == true)
         {
+            // Started by an earlier sync whose status write was lost: record the activation as processed.
+            if (status.LastScheduleTime is null || status.LastScheduleTime.Value < scheduled)
+            {
+                status.LastScheduleTime = new Time(scheduled);
+            }
+
             return;
         }
 
@@ -255,17 +270,19 @@ public sealed class CronJobController : IController
         }
 
         status.Active ??= [];
-        status.Active.Add(new ObjectReference
-        {
-            Kind = "Job",
-            Namespace = created.Metadata!.Namespace,
-            Name = created.Metadata.Name,
-            Uid = created.Metadata.Uid,
-            ApiVersion = "batch/v1",
-            ResourceVersion = created.Metadata.ResourceVersion,
-        });
+        status.Active.Add(Reference(created));
         status.LastScheduleTime = new Time(scheduled);
     }
+
+    private static ObjectReference Reference(Api.Batch.V1.Job job) => new()
+    {
+        Kind = "Job",
+        Namespace = job.Metadata!.Namespace,
+        Name = job.Metadata.Name,
+        Uid = job.Metadata.Uid,
+        ApiVersion = "batch/v1",
+        ResourceVersion = job.Metadata.ResourceVersion,
+    };
 
     /// <summary>The Job of one activation (upstream getJobFromTemplate2).</summary>
     public static Api.Batch.V1.Job NewJob(Api.Batch.V1.CronJob cj, string name, DateTimeOffset scheduled, TimeZoneInfo zone)
