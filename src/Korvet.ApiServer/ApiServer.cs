@@ -49,7 +49,7 @@ public sealed class ApiServer : IAsyncDisposable
         _loggerFactory = loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         Registry = ResourceRegistry.CreateBuiltin();
         _caches = new WatchCacheSet(backend, extensions.WatchCache ?? WatchCacheOptions.Default);
-        var strategies = StrategyTable.Create(Registry, extensions.Strategies);
+        var strategies = StrategyTable.Create(Registry, extensions.Strategies, options.DefaultTolerationSeconds);
         Store = new GenericStore(backend, _caches, strategies, extensions.Patcher ?? new PatchApplier(Korvet.Api.Generated.ApiSchemas.Kubernetes), Registry, time,
             new Services.ServiceAllocator(options.ServiceCidr));
         ISelectorParser selectors = extensions.Selectors ?? new SelectorParser();

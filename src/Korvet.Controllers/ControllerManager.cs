@@ -26,6 +26,10 @@ public sealed class ControllerManager(ControllerContext context, IReadOnlyList<I
             new Endpoints.EndpointsController(context),
             new EndpointSlice.EndpointSliceController(context),
             new PodGc.PodGcController(context),
+            new NodeLifecycle.NodeLifecycleController(context),
+            new Job.JobController(context),
+            new TtlAfterFinished.TtlAfterFinishedController(context),
+            new CronJob.CronJobController(context),
         ];
     }
 

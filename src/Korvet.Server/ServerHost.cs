@@ -27,6 +27,7 @@ public sealed class ServerHost : IAsyncDisposable
     private readonly IBackend _backend;
     private bool _stopped;
     private SchedulerHost? _scheduler;
+    private InProcessSimulation? _simulation;
 
     private ServerHost(ServerOptions options, IBackend backend, ServerCredentials credentials, Korvet.ApiServer.ApiServer api, string kubeconfig,
         ControllerManagerHost? controllers)
@@ -74,7 +75,10 @@ public sealed class ServerHost : IAsyncDisposable
         }
 
         TimeSpan storageTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1));
+        var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1))
+        {
+            DefaultTolerationSeconds = options.DefaultTolerationSeconds,
+        };
         var api = new Korvet.ApiServer.ApiServer(apiOptions, backend, credentials.CreateAuthenticator(backend),
             new ApiServerExtensions(ServiceAccountTokens: credentials.ServiceAccountTokens,
                 WatchCache: options.WatchCacheHistory is { } history ? new WatchCacheOptions(HistoryCapacity: history) : null), loggerFactory: loggerFactory);
@@ -121,6 +125,12 @@ public sealed class ServerHost : IAsyncDisposable
             host._scheduler = SchedulerHost.Start(ClientOptions.FromKubeconfig(kubeconfig, options.DataDir), loggerFactory: loggerFactory);
         }
 
+        if (options.SimulateNodes > 0)
+        {
+            host._simulation = await InProcessSimulation.StartAsync(new Uri($"https://{clientAddress}:{api.Port}"), credentials, options.SimulateNodes,
+                loggerFactory, cancellationToken);
+        }
+
         return host;
     }
 
@@ -152,6 +162,11 @@ public sealed class ServerHost : IAsyncDisposable
         }
 
         _stopped = true;
+        if (_simulation is not null)
+        {
+            await _simulation.DisposeAsync();
+        }
+
         if (_scheduler is not null)
         {
             await _scheduler.DisposeAsync();

@@ -12,6 +12,8 @@ namespace Korvet.Server;
 /// <param name="DisableAgent">True to run without the in-process node agent.</param>
 /// <param name="DisableScheduler">True to run without the in-process scheduler.</param>
 /// <param name="DisableControllers">True to run without the in-process controller manager.</param>
+/// <param name="SimulateNodes">Number of simulated nodes (docs/agent-simulation.md) to run in-process; 0 = none.</param>
+/// <param name="DefaultTolerationSeconds">tolerationSeconds of the default not-ready/unreachable tolerations of new pods.</param>
 /// <param name="WatchCacheHistory">Events each watch cache keeps for resuming watches (null = default); tests use a
 /// tiny window to force 410 Expired.</param>
 public sealed record ServerOptions(
@@ -24,7 +26,9 @@ public sealed record ServerOptions(
     bool DisableAgent = false,
     int? WatchCacheHistory = null,
     bool DisableScheduler = false,
-    bool DisableControllers = false)
+    bool DisableControllers = false,
+    int SimulateNodes = 0,
+    long DefaultTolerationSeconds = 300)
 {
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig.yaml");
 }

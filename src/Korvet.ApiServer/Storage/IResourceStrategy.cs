@@ -88,14 +88,14 @@ public sealed class StrategyTable
 
     /// <summary>The default strategy for every kind, the kind-specific ones written so far, then <paramref name="extra"/>.</summary>
     public static StrategyTable Create(ResourceRegistry registry,
-        IReadOnlyDictionary<(string Group, string Plural), IResourceStrategy>? extra = null)
+        IReadOnlyDictionary<(string Group, string Plural), IResourceStrategy>? extra = null, long defaultTolerationSeconds = 300)
     {
         var all = new Dictionary<(string Group, string Plural), IResourceStrategy>
         {
             [("", "namespaces")] = new NamespaceStrategy(),
             [("", "pods")] = new PodStrategy(),
         };
-        foreach (KeyValuePair<(string Group, string Plural), IResourceStrategy> pair in Strategies.KindStrategies.Create(registry))
+        foreach (KeyValuePair<(string Group, string Plural), IResourceStrategy> pair in Strategies.KindStrategies.Create(registry, defaultTolerationSeconds))
         {
             all[pair.Key] = pair.Value;
         }

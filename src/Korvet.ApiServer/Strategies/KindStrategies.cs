@@ -6,8 +6,9 @@ namespace Korvet.ApiServer.Strategies;
 /// <summary>The kind-specific strategies, keyed like <see cref="StrategyTable"/> by (group, plural).</summary>
 public static class KindStrategies
 {
-    /// <summary>One strategy per served resource that has upstream defaulting/validation written here.</summary>
-    public static Dictionary<(string Group, string Plural), IResourceStrategy> Create(ResourceRegistry registry)
+    /// <summary>One strategy per served resource that has upstream defaulting/validation written here;
+    /// <paramref name="defaultTolerationSeconds"/> goes to the pod strategy's default tolerations.</summary>
+    public static Dictionary<(string Group, string Plural), IResourceStrategy> Create(ResourceRegistry registry, long defaultTolerationSeconds = 300)
     {
         var table = new Dictionary<(string Group, string Plural), IResourceStrategy>();
         void Add(string group, string plural, Func<ResourceDefinition, IResourceStrategy> make)
@@ -21,7 +22,7 @@ public static class KindStrategies
 
         void Simple(string group, string plural, KindRules rules) => Add(group, plural, r => new SimpleStrategy(r, rules));
 
-        Add("", "pods", r => new PodStrategy(r));
+        Add("", "pods", r => new PodStrategy(r, defaultTolerationSeconds));
         Add("", "services", r => new ServiceStrategy(r));
         Add("", "configmaps", r => new ConfigMapStrategy(r));
         Add("", "secrets", r => new SecretStrategy(r));

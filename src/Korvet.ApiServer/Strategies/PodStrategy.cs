@@ -14,13 +14,14 @@ internal sealed class PodStrategy : KindStrategy
 {
     private readonly Storage.PodStrategy _lifecycle = new();
 
+
     public const string ForbiddenUpdateMessage =
         "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 
-    public PodStrategy(ResourceDefinition resource)
-        : base(resource)
-    {
-    }
+    private readonly long _defaultTolerationSeconds;
+
+    public PodStrategy(ResourceDefinition resource, long defaultTolerationSeconds = 300)
+        : base(resource) => _defaultTolerationSeconds = defaultTolerationSeconds;
 
     public override bool ReturnDeletedObject => _lifecycle.ReturnDeletedObject;
 
@@ -32,6 +33,7 @@ internal sealed class PodStrategy : KindStrategy
     public override void PrepareForCreate(ResourceDefinition resource, JsonObject obj)
     {
         base.PrepareForCreate(resource, obj);
+        DefaultTolerations.Add(JsonFields.Child(obj, "spec"), _defaultTolerationSeconds);
         obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = ResourceValidation.QosClass((JsonObject)obj["spec"]!) };
     }
 

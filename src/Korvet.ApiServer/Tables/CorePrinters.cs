@@ -138,8 +138,7 @@ internal static class CorePrinters
         JsonElement ready = o.Items("status", "conditions").FirstOrDefault(c => c.Str("type") == "Ready");
         string status = ready.ValueKind == JsonValueKind.Undefined ? "Unknown"
             : ready.Str("status") == "True" ? "Ready"
-            : ready.Str("status") == "False" ? "NotReady"
-            : "Unknown";
+            : "NotReady"; // upstream printNode: "Not" + type for False and Unknown alike
         return o.At("spec", "unschedulable").ValueKind == JsonValueKind.True ? status + ",SchedulingDisabled" : status;
     }
 

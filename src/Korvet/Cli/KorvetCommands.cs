@@ -14,6 +14,7 @@ public static class KorvetCommands
         root.Subcommands.Add(KubeconfigCommand.Build());
         root.Subcommands.Add(SchedulerCommand.Build());
         root.Subcommands.Add(ControllerManagerCommand.Build());
+        root.Subcommands.Add(AgentCommand.Build());
         return root;
     }
 

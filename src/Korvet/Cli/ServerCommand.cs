@@ -22,9 +22,10 @@ internal static class ServerCommand
         var disableAgent = new Option<bool>("--disable-agent") { Description = "Do not run the in-process node agent" };
         var disableScheduler = new Option<bool>("--disable-scheduler") { Description = "Do not run the in-process scheduler" };
         var disableControllers = new Option<bool>("--disable-controller-manager") { Description = "Do not run the in-process controller manager" };
+        var simulateNodes = new Option<int>("--simulate-nodes") { Description = "Run this many simulated nodes in-process" };
 
         var command = new Command("server", "Run the Korvet control plane (API server).");
-        foreach (Option option in new Option[] { dataDir, bindAddress, port, datastore, tokenFile, writeKubeconfig, disableAgent, disableScheduler, disableControllers })
+        foreach (Option option in new Option[] { dataDir, bindAddress, port, datastore, tokenFile, writeKubeconfig, disableAgent, disableScheduler, disableControllers, simulateNodes })
         {
             command.Options.Add(option);
         }
@@ -43,6 +44,7 @@ internal static class ServerCommand
             {
                 DisableScheduler = parseResult.GetValue(disableScheduler),
                 DisableControllers = parseResult.GetValue(disableControllers),
+                SimulateNodes = parseResult.GetValue(simulateNodes),
             };
             return await RunAsync(options, parseResult.InvocationConfiguration.Error, cancellationToken);
         });
