@@ -117,7 +117,8 @@ public sealed class ServerHost : IAsyncDisposable
         ControllerManagerHost? controllers = options.DisableControllers
             ? null
             : ControllerManagerHost.Start(new ControllerManagerHostOptions(
-                new ClientOptions(new Uri($"https://{clientAddress}:{api.Port}"), credentials.CaPem, credentials.AdminToken)), loggerFactory);
+                new ClientOptions(new Uri($"https://{clientAddress}:{api.Port}"), credentials.CaPem, credentials.AdminToken),
+                Manager: options.Controllers), loggerFactory);
         var host = new ServerHost(options, backend, credentials, api, kubeconfig, controllers);
         if (!options.DisableScheduler)
         {

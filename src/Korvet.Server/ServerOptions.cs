@@ -14,6 +14,7 @@ namespace Korvet.Server;
 /// <param name="DisableControllers">True to run without the in-process controller manager.</param>
 /// <param name="SimulateNodes">Number of simulated nodes (docs/agent-simulation.md) to run in-process; 0 = none.</param>
 /// <param name="DefaultTolerationSeconds">tolerationSeconds of the default not-ready/unreachable tolerations of new pods.</param>
+/// <param name="Controllers">Settings of the in-process controller manager (null = upstream defaults).</param>
 /// <param name="WatchCacheHistory">Events each watch cache keeps for resuming watches (null = default); tests use a
 /// tiny window to force 410 Expired.</param>
 public sealed record ServerOptions(
@@ -28,7 +29,8 @@ public sealed record ServerOptions(
     bool DisableScheduler = false,
     bool DisableControllers = false,
     int SimulateNodes = 0,
-    long DefaultTolerationSeconds = 300)
+    long DefaultTolerationSeconds = 300,
+    Korvet.Controllers.ControllerManagerOptions? Controllers = null)
 {
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig.yaml");
 }

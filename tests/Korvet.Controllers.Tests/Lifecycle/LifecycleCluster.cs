@@ -13,6 +13,9 @@ public sealed class LifecycleCluster : TestCluster
 
     public KubernetesClient Client => _client ?? throw new InvalidOperationException("not started");
 
+    /// <summary>No scheduler: the tests' pods have no nodes to go to, and its status writes would race the tests' own.</summary>
+    protected override Korvet.Server.ServerOptions CreateOptions() => base.CreateOptions() with { DisableScheduler = true };
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();

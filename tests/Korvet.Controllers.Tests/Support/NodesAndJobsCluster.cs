@@ -27,7 +27,8 @@ public sealed class NodesAndJobsCluster : TestCluster
 
     public KubernetesClient Client { get; private set; } = null!;
 
-    protected override ServerOptions CreateOptions() => base.CreateOptions() with { DefaultTolerationSeconds = 2 };
+    // The server's own controller manager is off: this cluster runs the controllers under test with short timings itself.
+    protected override ServerOptions CreateOptions() => base.CreateOptions() with { DefaultTolerationSeconds = 2, DisableControllers = true };
 
     public KubernetesClient NewClient() =>
         new(new ClientOptions(Host.BaseAddress, Host.Credentials.CaPem, Host.Credentials.AdminToken));
