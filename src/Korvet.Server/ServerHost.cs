@@ -4,6 +4,7 @@ using Korvet.ApiServer;
 using Korvet.ApiServer.Errors;
 using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Storage;
+using Korvet.ApiServer.Watch;
 using Korvet.Server.Bootstrap;
 using Korvet.Storage;
 using Microsoft.Extensions.Logging;
@@ -65,7 +66,8 @@ public sealed class ServerHost : IAsyncDisposable
         TimeSpan storageTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1));
         var api = new Korvet.ApiServer.ApiServer(apiOptions, backend, credentials.CreateAuthenticator(backend),
-            new ApiServerExtensions(ServiceAccountTokens: credentials.ServiceAccountTokens), loggerFactory: loggerFactory);
+            new ApiServerExtensions(ServiceAccountTokens: credentials.ServiceAccountTokens,
+                WatchCache: options.WatchCacheHistory is { } history ? new WatchCacheOptions(HistoryCapacity: history) : null), loggerFactory: loggerFactory);
         try
         {
             await api.StartAsync(cancellationToken);

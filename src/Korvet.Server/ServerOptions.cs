@@ -10,6 +10,8 @@ namespace Korvet.Server;
 /// <param name="TokenFile">Static token file (<c>token,user,uid,"group1,group2"</c> per line), or null.</param>
 /// <param name="WriteKubeconfig">Extra path to write the admin kubeconfig to, or null.</param>
 /// <param name="DisableAgent">True to run without the in-process node agent.</param>
+/// <param name="WatchCacheHistory">Events each watch cache keeps for resuming watches (null = default); tests use a
+/// tiny window to force 410 Expired.</param>
 public sealed record ServerOptions(
     string DataDir,
     IPAddress BindAddress,
@@ -17,7 +19,8 @@ public sealed record ServerOptions(
     string? DatastoreEndpoint = null,
     string? TokenFile = null,
     string? WriteKubeconfig = null,
-    bool DisableAgent = false)
+    bool DisableAgent = false,
+    int? WatchCacheHistory = null)
 {
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig.yaml");
 }

@@ -65,8 +65,11 @@ internal sealed class TypeWriter(SchemaModel schema, string outDir)
 
             _generated.Add(($"global::Korvet.Api.{ns}.{m.Name}", ns.Replace(".", "", StringComparison.Ordinal) + m.Name));
             sb.Append($"\n[global::Korvet.Api.Schema.ProtoMessage({Naming.Literal(m.FullName)})]\n");
-            sb.Append($"public sealed partial class {m.Name}\n{{\n");
+            sb.Append($"public sealed partial class {m.Name}");
+            int headerEnd = sb.Length;
+            sb.Append("\n{\n");
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            var types = new Dictionary<string, string>(StringComparer.Ordinal);
             bool first = true;
             if (m.EmbedsTypeMeta)
             {
@@ -107,12 +110,40 @@ internal sealed class TypeWriter(SchemaModel schema, string outDir)
 
                 (string type, string? init) = ClrType(f);
                 Property(sb, ref first, propName, type, f.JsonName!, init, seen, attributes);
+                types[propName] = type;
             }
 
+            sb.Insert(headerEnd, ObjectInterface(m, types));
             sb.Append("}\n");
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// " : IKubernetesObject" for kinds (TypeMeta + ObjectMeta), " : IKubernetesList&lt;T&gt;" for lists (TypeMeta +
+    /// ListMeta + items), else empty.
+    /// </summary>
+    private static string ObjectInterface(MessageModel m, Dictionary<string, string> types)
+    {
+        if (!m.EmbedsTypeMeta || !types.TryGetValue("Metadata", out string? meta))
+        {
+            return "";
+        }
+
+        if (meta == "global::Korvet.Api.Meta.V1.ObjectMeta?")
+        {
+            return " : global::Korvet.Api.IKubernetesObject";
+        }
+
+        const string listPrefix = "global::System.Collections.Generic.List<";
+        if (meta == "global::Korvet.Api.Meta.V1.ListMeta?" && types.TryGetValue("Items", out string? items) &&
+            items.StartsWith(listPrefix, StringComparison.Ordinal) && items.EndsWith(">?", StringComparison.Ordinal))
+        {
+            return $" : global::Korvet.Api.IKubernetesList<{items[listPrefix.Length..^2]}>";
+        }
+
+        return "";
     }
 
     private static void Property(StringBuilder sb, ref bool first, string name, string type, string jsonName, string? init,

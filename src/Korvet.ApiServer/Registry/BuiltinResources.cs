@@ -1,3 +1,5 @@
+using Korvet.Api.Discovery;
+
 namespace Korvet.ApiServer.Registry;
 
 /// <summary>
@@ -111,6 +113,13 @@ public static class BuiltinResources
     private static void Add(List<ResourceDefinition> list, string group, string version, string plural, string kind,
         bool namespaced, string shortNames = "", string cats = "", string[]? verbs = null, string subs = "")
     {
+        // Korvet.Api's BuiltinKinds is the client-side copy of group/version/plural/scope; the two must agree.
+        BuiltinKind? shared = BuiltinKinds.Find(group.Length == 0 ? version : group + "/" + version, kind);
+        if (shared is null || shared.Plural != plural || shared.Namespaced != namespaced)
+        {
+            throw new InvalidOperationException($"{group}/{version} {plural} disagrees with Korvet.Api.Discovery.BuiltinKinds");
+        }
+
         var subresources = new List<SubresourceDefinition>();
         foreach (string name in Split(subs))
         {

@@ -101,7 +101,7 @@ public sealed partial class MutatingWebhook
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.admissionregistration.v1.MutatingWebhookConfiguration")]
-public sealed partial class MutatingWebhookConfiguration
+public sealed partial class MutatingWebhookConfiguration : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -120,7 +120,7 @@ public sealed partial class MutatingWebhookConfiguration
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.admissionregistration.v1.MutatingWebhookConfigurationList")]
-public sealed partial class MutatingWebhookConfigurationList
+public sealed partial class MutatingWebhookConfigurationList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.AdmissionRegistration.V1.MutatingWebhookConfiguration>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -255,7 +255,7 @@ public sealed partial class TypeChecking
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicy")]
-public sealed partial class ValidatingAdmissionPolicy
+public sealed partial class ValidatingAdmissionPolicy : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -274,7 +274,7 @@ public sealed partial class ValidatingAdmissionPolicy
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding")]
-public sealed partial class ValidatingAdmissionPolicyBinding
+public sealed partial class ValidatingAdmissionPolicyBinding : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -290,7 +290,7 @@ public sealed partial class ValidatingAdmissionPolicyBinding
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList")]
-public sealed partial class ValidatingAdmissionPolicyBindingList
+public sealed partial class ValidatingAdmissionPolicyBindingList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.AdmissionRegistration.V1.ValidatingAdmissionPolicyBinding>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -323,7 +323,7 @@ public sealed partial class ValidatingAdmissionPolicyBindingSpec
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyList")]
-public sealed partial class ValidatingAdmissionPolicyList
+public sealed partial class ValidatingAdmissionPolicyList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.AdmissionRegistration.V1.ValidatingAdmissionPolicy>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -428,7 +428,7 @@ public sealed partial class ValidatingWebhook
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.admissionregistration.v1.ValidatingWebhookConfiguration")]
-public sealed partial class ValidatingWebhookConfiguration
+public sealed partial class ValidatingWebhookConfiguration : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -447,7 +447,7 @@ public sealed partial class ValidatingWebhookConfiguration
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.admissionregistration.v1.ValidatingWebhookConfigurationList")]
-public sealed partial class ValidatingWebhookConfigurationList
+public sealed partial class ValidatingWebhookConfigurationList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.AdmissionRegistration.V1.ValidatingWebhookConfiguration>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

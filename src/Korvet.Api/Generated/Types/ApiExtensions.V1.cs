@@ -81,7 +81,7 @@ public sealed partial class CustomResourceConversion
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition")]
-public sealed partial class CustomResourceDefinition
+public sealed partial class CustomResourceDefinition : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -119,7 +119,7 @@ public sealed partial class CustomResourceDefinitionCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList")]
-public sealed partial class CustomResourceDefinitionList
+public sealed partial class CustomResourceDefinitionList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.ApiExtensions.V1.CustomResourceDefinition>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

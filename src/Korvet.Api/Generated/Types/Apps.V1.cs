@@ -5,7 +5,7 @@
 namespace Korvet.Api.Apps.V1;
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.apps.v1.ControllerRevision")]
-public sealed partial class ControllerRevision
+public sealed partial class ControllerRevision : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -24,7 +24,7 @@ public sealed partial class ControllerRevision
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.apps.v1.ControllerRevisionList")]
-public sealed partial class ControllerRevisionList
+public sealed partial class ControllerRevisionList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Apps.V1.ControllerRevision>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -40,7 +40,7 @@ public sealed partial class ControllerRevisionList
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.apps.v1.DaemonSet")]
-public sealed partial class DaemonSet
+public sealed partial class DaemonSet : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -78,7 +78,7 @@ public sealed partial class DaemonSetCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.apps.v1.DaemonSetList")]
-public sealed partial class DaemonSetList
+public sealed partial class DaemonSetList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Apps.V1.DaemonSet>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -160,7 +160,7 @@ public sealed partial class DaemonSetUpdateStrategy
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.apps.v1.Deployment")]
-public sealed partial class Deployment
+public sealed partial class Deployment : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -201,7 +201,7 @@ public sealed partial class DeploymentCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.apps.v1.DeploymentList")]
-public sealed partial class DeploymentList
+public sealed partial class DeploymentList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Apps.V1.Deployment>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -287,7 +287,7 @@ public sealed partial class DeploymentStrategy
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.apps.v1.ReplicaSet")]
-public sealed partial class ReplicaSet
+public sealed partial class ReplicaSet : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -325,7 +325,7 @@ public sealed partial class ReplicaSetCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.apps.v1.ReplicaSetList")]
-public sealed partial class ReplicaSetList
+public sealed partial class ReplicaSetList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Apps.V1.ReplicaSet>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -412,7 +412,7 @@ public sealed partial class RollingUpdateStatefulSetStrategy
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.apps.v1.StatefulSet")]
-public sealed partial class StatefulSet
+public sealed partial class StatefulSet : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -450,7 +450,7 @@ public sealed partial class StatefulSetCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.apps.v1.StatefulSetList")]
-public sealed partial class StatefulSetList
+public sealed partial class StatefulSetList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Apps.V1.StatefulSet>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

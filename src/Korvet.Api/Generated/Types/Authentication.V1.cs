@@ -21,7 +21,7 @@ public sealed partial class BoundObjectReference
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.authentication.v1.SelfSubjectReview")]
-public sealed partial class SelfSubjectReview
+public sealed partial class SelfSubjectReview : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -44,7 +44,7 @@ public sealed partial class SelfSubjectReviewStatus
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.authentication.v1.TokenRequest")]
-public sealed partial class TokenRequest
+public sealed partial class TokenRequest : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -87,7 +87,7 @@ public sealed partial class TokenRequestStatus
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.authentication.v1.TokenReview")]
-public sealed partial class TokenReview
+public sealed partial class TokenReview : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

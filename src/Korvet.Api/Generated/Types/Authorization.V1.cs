@@ -27,7 +27,7 @@ public sealed partial class LabelSelectorAttributes
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.authorization.v1.LocalSubjectAccessReview")]
-public sealed partial class LocalSubjectAccessReview
+public sealed partial class LocalSubjectAccessReview : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -119,7 +119,7 @@ public sealed partial class ResourceRule
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.authorization.v1.SelfSubjectAccessReview")]
-public sealed partial class SelfSubjectAccessReview
+public sealed partial class SelfSubjectAccessReview : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -148,7 +148,7 @@ public sealed partial class SelfSubjectAccessReviewSpec
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.authorization.v1.SelfSubjectRulesReview")]
-public sealed partial class SelfSubjectRulesReview
+public sealed partial class SelfSubjectRulesReview : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -174,7 +174,7 @@ public sealed partial class SelfSubjectRulesReviewSpec
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.authorization.v1.SubjectAccessReview")]
-public sealed partial class SubjectAccessReview
+public sealed partial class SubjectAccessReview : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

@@ -82,7 +82,7 @@ public sealed partial class ExternalMetricStatus
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler")]
-public sealed partial class HorizontalPodAutoscaler
+public sealed partial class HorizontalPodAutoscaler : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -120,7 +120,7 @@ public sealed partial class HorizontalPodAutoscalerCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerList")]
-public sealed partial class HorizontalPodAutoscalerList
+public sealed partial class HorizontalPodAutoscalerList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Autoscaling.V1.HorizontalPodAutoscaler>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -305,7 +305,7 @@ public sealed partial class ResourceMetricStatus
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.autoscaling.v1.Scale")]
-public sealed partial class Scale
+public sealed partial class Scale : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

@@ -91,7 +91,7 @@ public sealed partial class HPAScalingRules
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler")]
-public sealed partial class HorizontalPodAutoscaler
+public sealed partial class HorizontalPodAutoscaler : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -139,7 +139,7 @@ public sealed partial class HorizontalPodAutoscalerCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerList")]
-public sealed partial class HorizontalPodAutoscalerList
+public sealed partial class HorizontalPodAutoscalerList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Autoscaling.V2.HorizontalPodAutoscaler>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

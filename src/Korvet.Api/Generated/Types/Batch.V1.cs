@@ -5,7 +5,7 @@
 namespace Korvet.Api.Batch.V1;
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.batch.v1.CronJob")]
-public sealed partial class CronJob
+public sealed partial class CronJob : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -24,7 +24,7 @@ public sealed partial class CronJob
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.batch.v1.CronJobList")]
-public sealed partial class CronJobList
+public sealed partial class CronJobList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Batch.V1.CronJob>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -82,7 +82,7 @@ public sealed partial class CronJobStatus
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.batch.v1.Job")]
-public sealed partial class Job
+public sealed partial class Job : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -123,7 +123,7 @@ public sealed partial class JobCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.batch.v1.JobList")]
-public sealed partial class JobList
+public sealed partial class JobList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Batch.V1.Job>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

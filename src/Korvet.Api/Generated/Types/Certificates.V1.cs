@@ -5,7 +5,7 @@
 namespace Korvet.Api.Certificates.V1;
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.certificates.v1.CertificateSigningRequest")]
-public sealed partial class CertificateSigningRequest
+public sealed partial class CertificateSigningRequest : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -46,7 +46,7 @@ public sealed partial class CertificateSigningRequestCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.certificates.v1.CertificateSigningRequestList")]
-public sealed partial class CertificateSigningRequestList
+public sealed partial class CertificateSigningRequestList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Certificates.V1.CertificateSigningRequest>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

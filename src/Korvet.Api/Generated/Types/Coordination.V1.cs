@@ -5,7 +5,7 @@
 namespace Korvet.Api.Coordination.V1;
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.coordination.v1.Lease")]
-public sealed partial class Lease
+public sealed partial class Lease : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -21,7 +21,7 @@ public sealed partial class Lease
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.coordination.v1.LeaseList")]
-public sealed partial class LeaseList
+public sealed partial class LeaseList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Coordination.V1.Lease>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

@@ -113,7 +113,7 @@ public sealed partial class AzureFileVolumeSource
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.Binding")]
-public sealed partial class Binding
+public sealed partial class Binding : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -314,7 +314,7 @@ public sealed partial class ComponentCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.ComponentStatus")]
-public sealed partial class ComponentStatus
+public sealed partial class ComponentStatus : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -333,7 +333,7 @@ public sealed partial class ComponentStatus
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.ComponentStatusList")]
-public sealed partial class ComponentStatusList
+public sealed partial class ComponentStatusList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.ComponentStatus>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -349,7 +349,7 @@ public sealed partial class ComponentStatusList
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.ConfigMap")]
-public sealed partial class ConfigMap
+public sealed partial class ConfigMap : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -394,7 +394,7 @@ public sealed partial class ConfigMapKeySelector
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.ConfigMapList")]
-public sealed partial class ConfigMapList
+public sealed partial class ConfigMapList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.ConfigMap>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -806,7 +806,7 @@ public sealed partial class EndpointSubset
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.Endpoints")]
-public sealed partial class Endpoints
+public sealed partial class Endpoints : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -823,7 +823,7 @@ public sealed partial class Endpoints
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.EndpointsList")]
-public sealed partial class EndpointsList
+public sealed partial class EndpointsList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.Endpoints>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -1075,7 +1075,7 @@ public sealed partial class EphemeralVolumeSource
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.Event")]
-public sealed partial class Event
+public sealed partial class Event : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -1130,7 +1130,7 @@ public sealed partial class Event
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.EventList")]
-public sealed partial class EventList
+public sealed partial class EventList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.Event>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -1494,7 +1494,7 @@ public sealed partial class LifecycleHandler
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.LimitRange")]
-public sealed partial class LimitRange
+public sealed partial class LimitRange : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -1532,7 +1532,7 @@ public sealed partial class LimitRangeItem
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.LimitRangeList")]
-public sealed partial class LimitRangeList
+public sealed partial class LimitRangeList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.LimitRange>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -1570,7 +1570,7 @@ public sealed partial class LinuxContainerUser
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.List")]
-public sealed partial class List
+public sealed partial class List : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Runtime.RawExtension>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -1651,7 +1651,7 @@ public sealed partial class NFSVolumeSource
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.Namespace")]
-public sealed partial class Namespace
+public sealed partial class Namespace : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -1689,7 +1689,7 @@ public sealed partial class NamespaceCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.NamespaceList")]
-public sealed partial class NamespaceList
+public sealed partial class NamespaceList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.Namespace>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -1726,7 +1726,7 @@ public sealed partial class NamespaceStatus
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.Node")]
-public sealed partial class Node
+public sealed partial class Node : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -1825,7 +1825,7 @@ public sealed partial class NodeFeatures
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.NodeList")]
-public sealed partial class NodeList
+public sealed partial class NodeList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.Node>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -2058,7 +2058,7 @@ public sealed partial class ObjectReference
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.PersistentVolume")]
-public sealed partial class PersistentVolume
+public sealed partial class PersistentVolume : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -2077,7 +2077,7 @@ public sealed partial class PersistentVolume
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.PersistentVolumeClaim")]
-public sealed partial class PersistentVolumeClaim
+public sealed partial class PersistentVolumeClaim : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -2118,7 +2118,7 @@ public sealed partial class PersistentVolumeClaimCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.PersistentVolumeClaimList")]
-public sealed partial class PersistentVolumeClaimList
+public sealed partial class PersistentVolumeClaimList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.PersistentVolumeClaim>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -2219,7 +2219,7 @@ public sealed partial class PersistentVolumeClaimVolumeSource
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.PersistentVolumeList")]
-public sealed partial class PersistentVolumeList
+public sealed partial class PersistentVolumeList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.PersistentVolume>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -2430,7 +2430,7 @@ public sealed partial class PhotonPersistentDiskVolumeSource
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.Pod")]
-public sealed partial class Pod
+public sealed partial class Pod : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -2607,7 +2607,7 @@ public sealed partial class PodIP
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.PodList")]
-public sealed partial class PodList
+public sealed partial class PodList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.Pod>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3007,7 +3007,7 @@ public sealed partial class PodStatus
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.PodStatusResult")]
-public sealed partial class PodStatusResult
+public sealed partial class PodStatusResult : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3023,7 +3023,7 @@ public sealed partial class PodStatusResult
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.PodTemplate")]
-public sealed partial class PodTemplate
+public sealed partial class PodTemplate : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3039,7 +3039,7 @@ public sealed partial class PodTemplate
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.PodTemplateList")]
-public sealed partial class PodTemplateList
+public sealed partial class PodTemplateList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.PodTemplate>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3265,7 +3265,7 @@ public sealed partial class RBDVolumeSource
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.RangeAllocation")]
-public sealed partial class RangeAllocation
+public sealed partial class RangeAllocation : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3284,7 +3284,7 @@ public sealed partial class RangeAllocation
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.ReplicationController")]
-public sealed partial class ReplicationController
+public sealed partial class ReplicationController : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3322,7 +3322,7 @@ public sealed partial class ReplicationControllerCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.ReplicationControllerList")]
-public sealed partial class ReplicationControllerList
+public sealed partial class ReplicationControllerList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.ReplicationController>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3413,7 +3413,7 @@ public sealed partial class ResourceHealth
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.ResourceQuota")]
-public sealed partial class ResourceQuota
+public sealed partial class ResourceQuota : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3432,7 +3432,7 @@ public sealed partial class ResourceQuota
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.ResourceQuotaList")]
-public sealed partial class ResourceQuotaList
+public sealed partial class ResourceQuotaList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.ResourceQuota>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3613,7 +3613,7 @@ public sealed partial class SeccompProfile
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.Secret")]
-public sealed partial class Secret
+public sealed partial class Secret : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3661,7 +3661,7 @@ public sealed partial class SecretKeySelector
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.SecretList")]
-public sealed partial class SecretList
+public sealed partial class SecretList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.Secret>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3771,7 +3771,7 @@ public sealed partial class SerializedReference
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.Service")]
-public sealed partial class Service
+public sealed partial class Service : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3790,7 +3790,7 @@ public sealed partial class Service
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.ServiceAccount")]
-public sealed partial class ServiceAccount
+public sealed partial class ServiceAccount : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3816,7 +3816,7 @@ public sealed partial class ServiceAccount
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.ServiceAccountList")]
-public sealed partial class ServiceAccountList
+public sealed partial class ServiceAccountList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.ServiceAccount>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -3845,7 +3845,7 @@ public sealed partial class ServiceAccountTokenProjection
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.core.v1.ServiceList")]
-public sealed partial class ServiceList
+public sealed partial class ServiceList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Core.V1.Service>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

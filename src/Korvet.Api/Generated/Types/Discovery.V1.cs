@@ -71,7 +71,7 @@ public sealed partial class EndpointPort
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.discovery.v1.EndpointSlice")]
-public sealed partial class EndpointSlice
+public sealed partial class EndpointSlice : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -95,7 +95,7 @@ public sealed partial class EndpointSlice
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.discovery.v1.EndpointSliceList")]
-public sealed partial class EndpointSliceList
+public sealed partial class EndpointSliceList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Discovery.V1.EndpointSlice>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

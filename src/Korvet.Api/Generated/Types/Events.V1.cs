@@ -5,7 +5,7 @@
 namespace Korvet.Api.Events.V1;
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.events.v1.Event")]
-public sealed partial class Event
+public sealed partial class Event : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -60,7 +60,7 @@ public sealed partial class Event
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.events.v1.EventList")]
-public sealed partial class EventList
+public sealed partial class EventList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Events.V1.Event>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

@@ -22,7 +22,7 @@ public sealed partial class FlowDistinguisherMethod
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.flowcontrol.v1.FlowSchema")]
-public sealed partial class FlowSchema
+public sealed partial class FlowSchema : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -60,7 +60,7 @@ public sealed partial class FlowSchemaCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.flowcontrol.v1.FlowSchemaList")]
-public sealed partial class FlowSchemaList
+public sealed partial class FlowSchemaList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.FlowControl.V1.FlowSchema>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -164,7 +164,7 @@ public sealed partial class PolicyRulesWithSubjects
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.flowcontrol.v1.PriorityLevelConfiguration")]
-public sealed partial class PriorityLevelConfiguration
+public sealed partial class PriorityLevelConfiguration : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -202,7 +202,7 @@ public sealed partial class PriorityLevelConfigurationCondition
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationList")]
-public sealed partial class PriorityLevelConfigurationList
+public sealed partial class PriorityLevelConfigurationList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.FlowControl.V1.PriorityLevelConfiguration>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

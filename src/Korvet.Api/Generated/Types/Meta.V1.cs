@@ -313,7 +313,7 @@ public sealed partial class LabelSelectorRequirement
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.apimachinery.pkg.apis.meta.v1.List")]
-public sealed partial class List
+public sealed partial class List : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Runtime.RawExtension>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -487,7 +487,7 @@ public sealed partial class OwnerReference
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata")]
-public sealed partial class PartialObjectMetadata
+public sealed partial class PartialObjectMetadata : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -500,7 +500,7 @@ public sealed partial class PartialObjectMetadata
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList")]
-public sealed partial class PartialObjectMetadataList
+public sealed partial class PartialObjectMetadataList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Meta.V1.PartialObjectMetadata>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

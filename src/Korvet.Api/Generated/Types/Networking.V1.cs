@@ -37,7 +37,7 @@ public sealed partial class IPBlock
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.networking.v1.Ingress")]
-public sealed partial class Ingress
+public sealed partial class Ingress : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -66,7 +66,7 @@ public sealed partial class IngressBackend
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.networking.v1.IngressClass")]
-public sealed partial class IngressClass
+public sealed partial class IngressClass : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -82,7 +82,7 @@ public sealed partial class IngressClass
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.networking.v1.IngressClassList")]
-public sealed partial class IngressClassList
+public sealed partial class IngressClassList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Networking.V1.IngressClass>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -127,7 +127,7 @@ public sealed partial class IngressClassSpec
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.networking.v1.IngressList")]
-public sealed partial class IngressList
+public sealed partial class IngressList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Networking.V1.Ingress>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -241,7 +241,7 @@ public sealed partial class IngressTLS
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.networking.v1.NetworkPolicy")]
-public sealed partial class NetworkPolicy
+public sealed partial class NetworkPolicy : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -281,7 +281,7 @@ public sealed partial class NetworkPolicyIngressRule
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.networking.v1.NetworkPolicyList")]
-public sealed partial class NetworkPolicyList
+public sealed partial class NetworkPolicyList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Networking.V1.NetworkPolicy>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

@@ -12,7 +12,7 @@ public sealed partial class Overhead
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.node.v1.RuntimeClass")]
-public sealed partial class RuntimeClass
+public sealed partial class RuntimeClass : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -34,7 +34,7 @@ public sealed partial class RuntimeClass
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.node.v1.RuntimeClassList")]
-public sealed partial class RuntimeClassList
+public sealed partial class RuntimeClassList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Node.V1.RuntimeClass>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

@@ -5,7 +5,7 @@
 namespace Korvet.Api.Policy.V1;
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.policy.v1.Eviction")]
-public sealed partial class Eviction
+public sealed partial class Eviction : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -21,7 +21,7 @@ public sealed partial class Eviction
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.policy.v1.PodDisruptionBudget")]
-public sealed partial class PodDisruptionBudget
+public sealed partial class PodDisruptionBudget : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -40,7 +40,7 @@ public sealed partial class PodDisruptionBudget
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.policy.v1.PodDisruptionBudgetList")]
-public sealed partial class PodDisruptionBudgetList
+public sealed partial class PodDisruptionBudgetList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Policy.V1.PodDisruptionBudget>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

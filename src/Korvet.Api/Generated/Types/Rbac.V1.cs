@@ -13,7 +13,7 @@ public sealed partial class AggregationRule
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.rbac.v1.ClusterRole")]
-public sealed partial class ClusterRole
+public sealed partial class ClusterRole : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -33,7 +33,7 @@ public sealed partial class ClusterRole
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.rbac.v1.ClusterRoleBinding")]
-public sealed partial class ClusterRoleBinding
+public sealed partial class ClusterRoleBinding : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -53,7 +53,7 @@ public sealed partial class ClusterRoleBinding
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.rbac.v1.ClusterRoleBindingList")]
-public sealed partial class ClusterRoleBindingList
+public sealed partial class ClusterRoleBindingList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Rbac.V1.ClusterRoleBinding>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -69,7 +69,7 @@ public sealed partial class ClusterRoleBindingList
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.rbac.v1.ClusterRoleList")]
-public sealed partial class ClusterRoleList
+public sealed partial class ClusterRoleList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Rbac.V1.ClusterRole>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -109,7 +109,7 @@ public sealed partial class PolicyRule
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.rbac.v1.Role")]
-public sealed partial class Role
+public sealed partial class Role : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -126,7 +126,7 @@ public sealed partial class Role
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.rbac.v1.RoleBinding")]
-public sealed partial class RoleBinding
+public sealed partial class RoleBinding : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -146,7 +146,7 @@ public sealed partial class RoleBinding
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.rbac.v1.RoleBindingList")]
-public sealed partial class RoleBindingList
+public sealed partial class RoleBindingList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Rbac.V1.RoleBinding>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -162,7 +162,7 @@ public sealed partial class RoleBindingList
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.rbac.v1.RoleList")]
-public sealed partial class RoleList
+public sealed partial class RoleList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Rbac.V1.Role>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

@@ -5,7 +5,7 @@
 namespace Korvet.Api.Scheduling.V1;
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.scheduling.v1.PriorityClass")]
-public sealed partial class PriorityClass
+public sealed partial class PriorityClass : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -30,7 +30,7 @@ public sealed partial class PriorityClass
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.scheduling.v1.PriorityClassList")]
-public sealed partial class PriorityClassList
+public sealed partial class PriorityClassList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Scheduling.V1.PriorityClass>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

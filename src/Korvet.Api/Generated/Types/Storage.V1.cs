@@ -5,7 +5,7 @@
 namespace Korvet.Api.Storage.V1;
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.storage.v1.CSIDriver")]
-public sealed partial class CSIDriver
+public sealed partial class CSIDriver : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -21,7 +21,7 @@ public sealed partial class CSIDriver
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.storage.v1.CSIDriverList")]
-public sealed partial class CSIDriverList
+public sealed partial class CSIDriverList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Storage.V1.CSIDriver>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -67,7 +67,7 @@ public sealed partial class CSIDriverSpec
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.storage.v1.CSINode")]
-public sealed partial class CSINode
+public sealed partial class CSINode : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -100,7 +100,7 @@ public sealed partial class CSINodeDriver
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.storage.v1.CSINodeList")]
-public sealed partial class CSINodeList
+public sealed partial class CSINodeList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Storage.V1.CSINode>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -126,7 +126,7 @@ public sealed partial class CSINodeSpec
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.storage.v1.CSIStorageCapacity")]
-public sealed partial class CSIStorageCapacity
+public sealed partial class CSIStorageCapacity : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -151,7 +151,7 @@ public sealed partial class CSIStorageCapacity
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.storage.v1.CSIStorageCapacityList")]
-public sealed partial class CSIStorageCapacityList
+public sealed partial class CSIStorageCapacityList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Storage.V1.CSIStorageCapacity>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -167,7 +167,7 @@ public sealed partial class CSIStorageCapacityList
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.storage.v1.StorageClass")]
-public sealed partial class StorageClass
+public sealed partial class StorageClass : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -203,7 +203,7 @@ public sealed partial class StorageClass
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.storage.v1.StorageClassList")]
-public sealed partial class StorageClassList
+public sealed partial class StorageClassList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Storage.V1.StorageClass>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -229,7 +229,7 @@ public sealed partial class TokenRequest
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.storage.v1.VolumeAttachment")]
-public sealed partial class VolumeAttachment
+public sealed partial class VolumeAttachment : global::Korvet.Api.IKubernetesObject
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }
@@ -248,7 +248,7 @@ public sealed partial class VolumeAttachment
 }
 
 [global::Korvet.Api.Schema.ProtoMessage("k8s.io.api.storage.v1.VolumeAttachmentList")]
-public sealed partial class VolumeAttachmentList
+public sealed partial class VolumeAttachmentList : global::Korvet.Api.IKubernetesList<global::Korvet.Api.Storage.V1.VolumeAttachment>
 {
     [global::System.Text.Json.Serialization.JsonPropertyName("kind")]
     public string? Kind { get; set; }

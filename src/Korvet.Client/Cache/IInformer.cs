@@ -1,0 +1,11 @@
+namespace Korvet.Client.Cache;
+
+/// <summary>What <see cref="SharedInformerFactory"/> needs of an informer of any type.</summary>
+public interface IInformer
+{
+    bool HasSynced { get; }
+
+    Task RunAsync(CancellationToken ct);
+
+    Task WaitForCacheSyncAsync(CancellationToken ct);
+}
