@@ -1,3 +1,4 @@
+using Korvet.Controllers.ReplicaSets;
 using Microsoft.Extensions.Logging;
 
 namespace Korvet.Controllers;
@@ -20,6 +21,9 @@ public sealed class ControllerManager(ControllerContext context, IReadOnlyList<I
         return
         [
             // new ReplicaSetController(context),   ← one line per controller
+            new ReplicaSetController<Korvet.Api.Apps.V1.ReplicaSet>(context, new ReplicaSetAdapter()),
+            new ReplicaSetController<Korvet.Api.Core.V1.ReplicationController>(context, new ReplicationControllerAdapter()),
+            new Deployments.DeploymentController(context),
         ];
     }
 

@@ -2,6 +2,7 @@ using Korvet.Api;
 using Korvet.Api.Core.V1;
 using Korvet.Api.Meta.V1;
 using Korvet.Client;
+using Korvet.Client.Events;
 
 namespace Korvet.Controllers.ReplicaSets;
 
@@ -12,9 +13,9 @@ namespace Korvet.Controllers.ReplicaSets;
 public sealed class PodControl : IPodControl
 {
     private readonly ResourceClient<Pod> _pods;
-    private readonly EventSink _events;
+    private readonly EventRecorder _events;
 
-    public PodControl(KubernetesClient client, EventSink events)
+    public PodControl(KubernetesClient client, EventRecorder events)
     {
         _pods = client.Resource<Pod>();
         _events = events;
@@ -31,12 +32,12 @@ public sealed class PodControl : IPodControl
         try
         {
             Pod created = await _pods.CreateAsync(pod, ct);
-            _events(owner, "Normal", "SuccessfulCreate", $"Created pod: {created.Metadata?.Name}");
+            _events.Normal(owner, "SuccessfulCreate", $"Created pod: {created.Metadata?.Name}");
             return created;
         }
         catch (ApiException e)
         {
-            _events(owner, "Warning", "FailedCreate", $"Error creating: {e.Message}");
+            _events.Warning(owner, "FailedCreate", $"Error creating: {e.Message}");
             throw;
         }
     }
@@ -46,11 +47,11 @@ public sealed class PodControl : IPodControl
         try
         {
             await _pods.DeleteAsync(name, ns, null, ct);
-            _events(owner, "Normal", "SuccessfulDelete", $"Deleted pod: {name}");
+            _events.Normal(owner, "SuccessfulDelete", $"Deleted pod: {name}");
         }
         catch (ApiException e) when (!e.IsNotFound)
         {
-            _events(owner, "Warning", "FailedDelete", $"Error deleting: {e.Message}");
+            _events.Warning(owner, "FailedDelete", $"Error deleting: {e.Message}");
             throw;
         }
     }

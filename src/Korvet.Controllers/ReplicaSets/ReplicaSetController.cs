@@ -9,9 +9,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Korvet.Controllers.ReplicaSets;
 
-/// <summary>Tuning of a replica controller; upstream's defaults.</summary>
-public sealed record ReplicaSetControllerOptions(int Workers = 5, int BurstReplicas = 500);
-
 /// <summary>
 /// Upstream's ReplicaSetController (pkg/controller/replicaset), for ReplicaSets and — through the adapter —
 /// ReplicationControllers. Informer handlers only enqueue "namespace/name" and track expectations; <see cref="SyncAsync"/>
@@ -20,9 +17,12 @@ public sealed record ReplicaSetControllerOptions(int Workers = 5, int BurstRepli
 /// sync; creates in parallel slow-start batches) and writes status. Syncs are idempotent; the work queue never runs one
 /// key on two workers; a failed sync is retried with rate-limited backoff.
 /// </summary>
-public sealed partial class ReplicaSetController<T>
+public sealed partial class ReplicaSetController<T> : IController
     where T : class, IKubernetesObject
 {
+    /// <summary>Upstream's burstReplicas: at most this many creates or deletes per sync.</summary>
+    public const int BurstReplicas = 500;
+
     private readonly IReplicaSetAdapter<T> _adapter;
     private readonly ResourceClient<T> _client;
     private readonly SharedIndexInformer<T> _informer;
@@ -30,22 +30,22 @@ public sealed partial class ReplicaSetController<T>
     private readonly IPodControl _podControl;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ReplicaSetControllerOptions _options;
+    private readonly int _workers;
     private readonly WorkQueue<string> _queue;
 
-    public ReplicaSetController(IReplicaSetAdapter<T> adapter, KubernetesClient client, SharedInformerFactory informers, IPodControl podControl,
-        TimeProvider time, ReplicaSetControllerOptions? options = null)
+    /// <param name="podControl">The pod writer; null = the API with events from this controller.</param>
+    public ReplicaSetController(ControllerContext context, IReplicaSetAdapter<T> adapter, IPodControl? podControl = null)
     {
         _adapter = adapter;
-        _client = client.Resource<T>();
-        _informer = informers.For<T>();
-        _pods = informers.For<Pod>();
-        _podControl = podControl;
-        _time = time;
-        _logger = client.LoggerFactory.CreateLogger("Korvet.Controllers." + adapter.ControllerName);
-        _options = options ?? new ReplicaSetControllerOptions();
-        _queue = new WorkQueue<string>(time: time);
-        Expectations = new ControllerExpectations(time);
+        _client = context.Client.Resource<T>();
+        _informer = context.Informers.For<T>();
+        _pods = context.Informers.For<Pod>();
+        _podControl = podControl ?? new PodControl(context.Client, context.Events(adapter.ControllerName));
+        _time = context.Time;
+        _logger = context.LoggerFactory.CreateLogger("Korvet.Controllers." + adapter.ControllerName);
+        _workers = context.Options.ConcurrentSyncs;
+        _queue = new WorkQueue<string>(time: context.Time);
+        Expectations = new ControllerExpectations(context.Time);
         ControllerRefs.EnsureIndexes(_pods.Store);
         _informer.AddEventHandler(AddOwner, UpdateOwner, DeleteOwner);
         _pods.AddEventHandler(AddPod, UpdatePod, DeletePod);
@@ -60,47 +60,7 @@ public sealed partial class ReplicaSetController<T>
     public async Task RunAsync(CancellationToken ct)
     {
         await Task.WhenAll(_informer.WaitForCacheSyncAsync(ct), _pods.WaitForCacheSyncAsync(ct));
-        await using CancellationTokenRegistration stop = ct.Register(_queue.ShutDown);
-        await Task.WhenAll(Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkerAsync(ct), CancellationToken.None)));
-    }
-
-    private async Task WorkerAsync(CancellationToken ct)
-    {
-        while (true)
-        {
-            string key;
-            try
-            {
-                (key, bool shutdown) = await _queue.GetAsync(ct);
-                if (shutdown)
-                {
-                    return;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            try
-            {
-                await SyncAsync(key, ct);
-                _queue.Forget(key);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                _logger.LogWarning(e, "sync {Key} failed; retrying", key);
-                _queue.AddRateLimited(key);
-            }
-            finally
-            {
-                _queue.Done(key);
-            }
-        }
+        await QueueWorkers.RunAsync(_queue, _workers, SyncAsync, _logger, ct);
     }
 
     /// <summary>Reconciles one object; throws (for a rate-limited retry) when a create, delete or write failed.</summary>
@@ -158,7 +118,7 @@ public sealed partial class ReplicaSetController<T>
         string ns = view.Meta.Namespace ?? "";
         if (diff < 0)
         {
-            int count = Math.Min(-diff, _options.BurstReplicas);
+            int count = Math.Min(-diff, BurstReplicas);
             PodTemplateSpec template = view.Template ?? throw new InvalidOperationException($"{_adapter.Kind} {key} has no pod template");
             OwnerReference controllerRef = PodState.ControllerReference(_adapter.ApiVersion, _adapter.Kind, view.Meta);
             Expectations.ExpectCreations(key, count);
@@ -187,7 +147,7 @@ public sealed partial class ReplicaSetController<T>
         }
         else if (diff > 0)
         {
-            int count = Math.Min(diff, _options.BurstReplicas);
+            int count = Math.Min(diff, BurstReplicas);
             List<Pod> victims = PodDeletionOrder.PodsToDelete(pods, RelatedPods(view), count, _time.GetUtcNow());
             Expectations.ExpectDeletions(key, victims.Select(p => PodState.Key(p.Metadata)));
             var errors = new List<Exception>();
