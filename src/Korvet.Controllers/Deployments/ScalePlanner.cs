@@ -27,7 +27,7 @@ public static class ScalePlanner
 
         int allPods = DeploymentMath.SpecReplicaSum(allSets);
         int minAvailable = DeploymentMath.Replicas(d) - DeploymentMath.MaxUnavailable(d);
-        int newUnavailable = DeploymentMath.Replicas(newSet) - (newSet.Status?.AvailableReplicas ?? 0);
+        int newUnavailable = DeploymentMath.Replicas(newSet) - Available(newSet);
         int maxScaledDown = allPods - minAvailable - newUnavailable;
         if (maxScaledDown <= 0)
         {
@@ -45,8 +45,8 @@ public static class ScalePlanner
             }
 
             int size = sizes[Key(rs)];
-            int available = rs.Status?.AvailableReplicas ?? 0;
-            if (size == 0 || size == available)
+            int available = Available(rs);
+            if (size == 0 || size <= available)
             {
                 continue;
             }
@@ -56,7 +56,7 @@ public static class ScalePlanner
             cleaned += down;
         }
 
-        int availablePods = DeploymentMath.AvailableSum(activeOld) + (newSet.Status?.AvailableReplicas ?? 0);
+        int availablePods = activeOld.Sum(Available) + Available(newSet);
         if (availablePods > minAvailable)
         {
             int total = availablePods - minAvailable;
@@ -166,6 +166,13 @@ public static class ScalePlanner
         // Every active set is written: the size may be unchanged but the replica annotations must follow.
         return [.. active.Select((rs, i) => new ScaleAction(rs, sizes[i]))];
     }
+
+    /// <summary>
+    /// Available pods a set will keep: status.availableReplicas capped at spec.replicas. The status can lag a
+    /// scale-down (pods already deleted, status not yet recounted); upstream reads it uncapped and may then scale
+    /// down below minAvailable for a moment, or error out of cleanupUnhealthyReplicas.
+    /// </summary>
+    private static int Available(ReplicaSet rs) => Math.Min(rs.Status?.AvailableReplicas ?? 0, DeploymentMath.Replicas(rs));
 
     private static string Key(ReplicaSet rs) => rs.Metadata?.Uid ?? rs.Metadata?.Name ?? "";
 }

@@ -32,6 +32,17 @@ public sealed class ScalePlannerTests
     }
 
     [Fact]
+    public void ScaleDownOld_caps_a_stale_available_count_at_the_set_size()
+    {
+        // The old set was scaled 4 -> 3 and its pod deleted, but its status still says 4 available.
+        var d = Build.Deployment(4, 1, 1);
+        var old = Build.Set("old", 3, 4);
+        var created = Build.Set("new", 2, 1, ageSeconds: 10);
+        List<ScaleAction> actions = ScalePlanner.ScaleDownOld(d, [old], created, [old, created]);
+        Assert.Equal([("old", 2)], actions.Select(a => (a.ReplicaSet.Metadata!.Name!, a.Replicas)));
+    }
+
+    [Fact]
     public void ScaleDownOld_takes_from_the_oldest_set_first()
     {
         var d = Build.Deployment(10, 3, 2);

@@ -101,6 +101,41 @@ public sealed class WorkloadCluster : TestCluster
         return changed;
     }
 
+    /// <summary>
+    /// A background "kubelet" for tests: every <paramref name="intervalMs"/> it marks up to <paramref name="perRound"/>
+    /// pending pods matching the selector Running and Ready, until disposed.
+    /// </summary>
+    public IAsyncDisposable StartKubelet(string ns, string labelSelector, int intervalMs = 100, int perRound = int.MaxValue)
+    {
+        var stop = new CancellationTokenSource();
+        Task loop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await MarkReadyAsync(ns, labelSelector, perRound);
+                    await Task.Delay(intervalMs, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        });
+        return new Stopper(stop, loop);
+    }
+
+    private sealed class Stopper(CancellationTokenSource stop, Task loop) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await loop;
+            stop.Dispose();
+        }
+    }
+
     /// <summary>Polls <paramref name="check"/> (every 50 ms) until it returns true or the time is up.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> check, string what, int seconds = 20)
     {
