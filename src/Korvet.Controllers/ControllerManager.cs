@@ -1,3 +1,4 @@
+using Korvet.Controllers.ReplicaSets;
 using Microsoft.Extensions.Logging;
 
 namespace Korvet.Controllers;
@@ -19,7 +20,6 @@ public sealed class ControllerManager(ControllerContext context, IReadOnlyList<I
         ArgumentNullException.ThrowIfNull(context);
         return
         [
-            // new ReplicaSetController(context),   ← one line per controller
             new GarbageCollector.GarbageCollectorController(context),
             new Namespace.NamespaceController(context),
             new ServiceAccount.ServiceAccountController(context),
@@ -30,6 +30,9 @@ public sealed class ControllerManager(ControllerContext context, IReadOnlyList<I
             new Job.JobController(context),
             new TtlAfterFinished.TtlAfterFinishedController(context),
             new CronJob.CronJobController(context),
+            new ReplicaSetController<Korvet.Api.Apps.V1.ReplicaSet>(context, new ReplicaSetAdapter()),
+            new ReplicaSetController<Korvet.Api.Core.V1.ReplicationController>(context, new ReplicationControllerAdapter()),
+            new Deployments.DeploymentController(context),
         ];
     }
 
