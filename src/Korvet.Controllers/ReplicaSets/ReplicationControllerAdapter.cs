@@ -1,3 +1,4 @@
+using Korvet.Client;
 using Korvet.Api.Core.V1;
 using Korvet.Api.Meta.V1;
 using Korvet.Api.Selectors;
