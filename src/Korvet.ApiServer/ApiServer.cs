@@ -30,6 +30,7 @@ public sealed class ApiServer : IAsyncDisposable
     private readonly WatchCacheSet _caches;
     private readonly ResourceHandler _resources;
     private readonly WatchHandler _watches;
+    private readonly ResponseEncoder _encoder;
     private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _app;
 
@@ -53,7 +54,8 @@ public sealed class ApiServer : IAsyncDisposable
         Store = new GenericStore(backend, _caches, strategies, extensions.Patcher ?? new PatchApplier(Korvet.Api.Generated.ApiSchemas.Kubernetes), Registry, time,
             new Services.ServiceAllocator(options.ServiceCidr));
         ISelectorParser selectors = extensions.Selectors ?? new SelectorParser();
-        var writer = new ResponseWriter(new TableConverter(time));
+        _encoder = new ResponseEncoder(Korvet.Api.Generated.ApiSchemas.Kubernetes);
+        var writer = new ResponseWriter(new TableConverter(time), _encoder);
         var authentication = new AuthenticationHandler(Store, Registry, extensions.ServiceAccountTokens, time);
         _resources = new ResourceHandler(Store, selectors, extensions.Decoder ?? new BodyDecoder(Korvet.Api.Generated.ApiSchemas.Kubernetes),
             writer, options.MaxRequestBodyBytes, authentication);
@@ -92,7 +94,7 @@ public sealed class ApiServer : IAsyncDisposable
         WebApplication app = builder.Build();
         string address = $"{_options.BindAddress}:{(_options.Port == 0 ? 6443 : _options.Port)}";
         var handler = new ApiRequestHandler(Registry, new DiscoveryDocuments(Registry, address), _authenticator, _resources, _watches,
-            _loggerFactory.CreateLogger("Korvet.ApiServer"));
+            _encoder, _loggerFactory.CreateLogger("Korvet.ApiServer"));
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken);
         _app = app;

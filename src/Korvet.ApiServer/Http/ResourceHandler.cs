@@ -56,7 +56,7 @@ public sealed class ResourceHandler
 
             DecodedBody review = await DecodeAsync(context, resource);
             byte[] answer = await _authentication.CreateAsync(resource, ns, info.Name, review.Object, user, context.RequestAborted);
-            await ApiRequestHandler.WriteBytesAsync(context, 201, ResponseFormat.Json, answer);
+            await _writer.WriteEncodedAsync(context, 201, SubresourceEncoding(context), answer, ResponseFormat.Json);
             return;
         }
 
@@ -83,7 +83,8 @@ public sealed class ResourceHandler
             throw StatusErrors.MethodNotAllowed();
         }
 
-        ResponseShape shape = ResponseFormat.Negotiate(context.Request.Headers.Accept) ?? throw StatusErrors.NotAcceptable(ResponseFormat.Supported);
+        Negotiated shape = ResponseFormat.Negotiate(context.Request.Headers.Accept, _writer.Encoder.CanEncodeProtobuf(resource))
+            ?? throw StatusErrors.NotAcceptable(ResponseFormat.Supported);
         IQueryCollection query = context.Request.Query;
         CancellationToken ct = context.RequestAborted;
         switch (info.Verb)
@@ -143,7 +144,7 @@ public sealed class ResourceHandler
                 DeleteRequest options = await DeleteOptionsAsync(context);
                 ListFilter filter = _selectors.Parse(resource, query["labelSelector"].ToString(), query["fieldSelector"].ToString());
                 (IReadOnlyList<byte[]> items, long rv) = await _store.DeleteCollectionAsync(resource, ns, filter, options, ct);
-                await _writer.WriteRawListAsync(context, resource, items, rv);
+                await _writer.WriteRawListAsync(context, resource, items, rv, shape.Encoding);
                 break;
             }
 
@@ -179,8 +180,13 @@ public sealed class ResourceHandler
                 break;
         }
 
-        await ApiRequestHandler.WriteBytesAsync(context, 200, ResponseFormat.Json, scale);
+        await _writer.WriteEncodedAsync(context, 200, SubresourceEncoding(context), scale, ResponseFormat.Json);
     }
+
+    /// <summary>The encoding of a subresource answer (Scale, TokenRequest, reviews): built-in kinds, never a Table
+    /// (clauses asking for a transformation are passed over; JSON when nothing else fits).</summary>
+    private static ResponseEncoding SubresourceEncoding(HttpContext context) =>
+        ResponseFormat.NegotiateStatus(context.Request.Headers.Accept);
 
     private Task<WriteResult> ApplyAsync(HttpContext context, ResourceDefinition resource, string ns, RequestInfo info, byte[] patch,
         CancellationToken ct)
@@ -214,7 +220,7 @@ public sealed class ResourceHandler
         return "";
     }
 
-    private async Task ListAsync(HttpContext context, ResourceDefinition resource, string ns, ResponseShape shape,
+    private async Task ListAsync(HttpContext context, ResourceDefinition resource, string ns, Negotiated shape,
         IQueryCollection query, CancellationToken ct)
     {
         ListFilter filter = _selectors.Parse(resource, query["labelSelector"].ToString(), query["fieldSelector"].ToString());

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Korvet.ApiServer.Errors;
 using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Routing;
@@ -45,9 +44,10 @@ public sealed class WatchHandler
         }
 
         string ns = ResourceHandler.ScopeNamespace(info, resource);
-        ResponseShape shape = ResponseFormat.Negotiate(context.Request.Headers.Accept) ?? throw StatusErrors.NotAcceptable(ResponseFormat.Supported);
+        Negotiated shape = ResponseFormat.Negotiate(context.Request.Headers.Accept, _writer.Encoder.CanEncodeProtobuf(resource), watch: true)
+            ?? throw StatusErrors.NotAcceptable(ResponseFormat.Supported);
         IQueryCollection query = context.Request.Query;
-        IncludeObject include = shape == ResponseShape.Table ? ResponseWriter.IncludeObjectFrom(query) : IncludeObject.Object;
+        IncludeObject include = shape.Shape == ResponseShape.Table ? ResponseWriter.IncludeObjectFrom(query) : IncludeObject.Object;
         string fieldSelector = query["fieldSelector"].ToString();
         if (info.Name.Length > 0)
         {
@@ -101,7 +101,8 @@ public sealed class WatchHandler
 
         HttpResponse response = context.Response;
         response.StatusCode = 200;
-        response.ContentType = shape == ResponseShape.Table ? ResponseFormat.TableV1 : ResponseFormat.Json;
+        response.ContentType = shape.Encoding == ResponseEncoding.Protobuf ? ResponseFormat.ProtobufWatch
+            : shape.Shape == ResponseShape.Table ? ResponseFormat.TableV1 : ResponseFormat.Json;
         CacheWatcher watcher;
         try
         {
@@ -109,10 +110,7 @@ public sealed class WatchHandler
         }
         catch (StatusException e) when (e.Code == 410)
         {
-            byte[] error = Encoding.UTF8.GetBytes("{\"type\":\"ERROR\",\"object\":");
-            await response.Body.WriteAsync(error, context.RequestAborted);
-            await response.Body.WriteAsync(StatusJson.Failure(e), context.RequestAborted);
-            await response.Body.WriteAsync("}\n"u8.ToArray(), context.RequestAborted);
+            await response.Body.WriteAsync(_writer.Encoder.WatchEvent(shape.Encoding, "ERROR", StatusJson.Failure(e)), context.RequestAborted);
             return;
         }
 
@@ -132,7 +130,7 @@ public sealed class WatchHandler
         }
     }
 
-    private async Task StreamAsync(HttpResponse response, ResourceDefinition resource, ResponseShape shape, IncludeObject include,
+    private async Task StreamAsync(HttpResponse response, ResourceDefinition resource, Negotiated shape, IncludeObject include,
         CacheWatcher watcher, WatchCache cache, bool bookmarks, IReadOnlyList<StoredObject> initial, bool initialEndBookmark,
         CancellationToken ct)
     {
@@ -147,7 +145,7 @@ public sealed class WatchHandler
 
         if (initialEndBookmark)
         {
-            await WriteBookmarkAsync(body, resource, watcher.FromRevision, true, ct);
+            await WriteBookmarkAsync(body, resource, shape.Encoding, watcher.FromRevision, true, ct);
         }
 
         await body.FlushAsync(ct);
@@ -168,7 +166,7 @@ public sealed class WatchHandler
                     long revision = cache.Revision;
                     if (!watcher.Reader.TryPeek(out _))
                     {
-                        await WriteBookmarkAsync(body, resource, Math.Max(revision, watcher.FromRevision), false, ct);
+                        await WriteBookmarkAsync(body, resource, shape.Encoding, Math.Max(revision, watcher.FromRevision), false, ct);
                         await body.FlushAsync(ct);
                     }
 
@@ -194,16 +192,17 @@ public sealed class WatchHandler
         }
     }
 
-    private byte[] LineFor(WatcherEvent ev, ResourceDefinition resource, ResponseShape shape, IncludeObject include, bool first)
+    private byte[] LineFor(WatcherEvent ev, ResourceDefinition resource, Negotiated shape, IncludeObject include, bool first)
     {
-        if (shape == ResponseShape.Object)
+        if (shape.Shape == ResponseShape.Object)
         {
-            return ev.Line;
+            return shape.Encoding == ResponseEncoding.Json ? ev.Line
+                : _writer.Encoder.WatchFrame(CacheEvent.TypeName(ev.Kind), ev.Event.Object.Json);
         }
 
         byte[] obj = ApiRequestHandler.SerializeWith(w =>
         {
-            if (shape == ResponseShape.Table)
+            if (shape.Shape == ResponseShape.Table)
             {
                 _writer.Tables.Write(w, resource, [ev.Event.Object], include, ev.Event.Object.ResourceVersion, "", null, first);
             }
@@ -212,10 +211,11 @@ public sealed class WatchHandler
                 TableConverter.WritePartialObjectMetadata(w, ev.Event.Object.Root);
             }
         });
-        return CacheEvent.BuildLine(CacheEvent.TypeName(ev.Kind), obj);
+        return _writer.Encoder.WatchEvent(shape.Encoding, CacheEvent.TypeName(ev.Kind), obj);
     }
 
-    private static Task WriteBookmarkAsync(Stream body, ResourceDefinition resource, long revision, bool initialEnd, CancellationToken ct)
+    private Task WriteBookmarkAsync(Stream body, ResourceDefinition resource, ResponseEncoding encoding, long revision, bool initialEnd,
+        CancellationToken ct)
     {
         byte[] obj = ApiRequestHandler.SerializeWith(w =>
         {
@@ -235,6 +235,6 @@ public sealed class WatchHandler
             w.WriteEndObject();
             w.WriteEndObject();
         });
-        return body.WriteAsync(CacheEvent.BuildLine("BOOKMARK", obj), ct).AsTask();
+        return body.WriteAsync(_writer.Encoder.WatchEvent(encoding, "BOOKMARK", obj), ct).AsTask();
     }
 }
