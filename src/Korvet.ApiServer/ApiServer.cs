@@ -57,9 +57,10 @@ public sealed class ApiServer : IAsyncDisposable
         _encoder = new ResponseEncoder(Korvet.Api.Generated.ApiSchemas.Kubernetes);
         var writer = new ResponseWriter(new TableConverter(time), _encoder);
         var authentication = new AuthenticationHandler(Store, Registry, extensions.ServiceAccountTokens, time);
+        var versions = new StoredVersions(Registry);
         _resources = new ResourceHandler(Store, selectors, extensions.Decoder ?? new BodyDecoder(Korvet.Api.Generated.ApiSchemas.Kubernetes),
-            writer, options.MaxRequestBodyBytes, authentication);
-        _watches = new WatchHandler(_caches, Store, selectors, writer, options.BookmarkInterval, _stopping.Token);
+            writer, options.MaxRequestBodyBytes, authentication, versions);
+        _watches = new WatchHandler(_caches, Store, selectors, writer, options.BookmarkInterval, versions, _stopping.Token);
     }
 
     public ResourceRegistry Registry { get; }

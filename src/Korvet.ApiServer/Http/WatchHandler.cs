@@ -23,11 +23,13 @@ public sealed class WatchHandler
     private readonly ResponseWriter _writer;
     private readonly TimeSpan _bookmarkInterval;
     private readonly CancellationToken _serverStopping;
+    private readonly StoredVersions _versions;
 
     /// <param name="serverStopping">Cancelled when the server stops: every watch then ends.</param>
     public WatchHandler(WatchCacheSet caches, GenericStore store, Storage.ISelectorParser selectors, ResponseWriter writer, TimeSpan bookmarkInterval,
-        CancellationToken serverStopping)
+        StoredVersions versions, CancellationToken serverStopping)
     {
+        _versions = versions;
         _serverStopping = serverStopping;
         _store = store;
         _caches = caches;
@@ -44,6 +46,10 @@ public sealed class WatchHandler
         }
 
         string ns = ResourceHandler.ScopeNamespace(info, resource);
+        // A resource stored as another's objects watches the stored resource and converts each object it sends.
+        Conversion? conversion = _versions.For(resource);
+        ResourceDefinition served = resource;
+        resource = conversion?.Storage ?? resource;
         Negotiated shape = ResponseFormat.Negotiate(context.Request.Headers.Accept, _writer.Encoder.CanEncodeProtobuf(resource), watch: true)
             ?? throw StatusErrors.NotAcceptable(ResponseFormat.Supported);
         IQueryCollection query = context.Request.Query;
@@ -120,8 +126,8 @@ public sealed class WatchHandler
             await response.Body.FlushAsync(ct);
             try
             {
-                await StreamAsync(response, resource, shape, include, watcher, cache, bookmarks, initial,
-                    sendInitial == "true", ct);
+                await StreamAsync(response, new WatchTarget(resource, served, conversion), shape, include, watcher, cache, bookmarks,
+                    initial, sendInitial == "true", ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -130,7 +136,10 @@ public sealed class WatchHandler
         }
     }
 
-    private async Task StreamAsync(HttpResponse response, ResourceDefinition resource, Negotiated shape, IncludeObject include,
+    /// <summary>What a watch reads (<see cref="Resource"/>) and what it answers as (<see cref="Served"/>).</summary>
+    private sealed record WatchTarget(ResourceDefinition Resource, ResourceDefinition Served, Conversion? Conversion);
+
+    private async Task StreamAsync(HttpResponse response, WatchTarget target, Negotiated shape, IncludeObject include,
         CacheWatcher watcher, WatchCache cache, bool bookmarks, IReadOnlyList<StoredObject> initial, bool initialEndBookmark,
         CancellationToken ct)
     {
@@ -139,13 +148,13 @@ public sealed class WatchHandler
         foreach (StoredObject obj in initial)
         {
             var ev = new CacheEvent(WatchEventKind.Added, obj, null, obj.ResourceVersion);
-            await body.WriteAsync(LineFor(new WatcherEvent(ev, WatchEventKind.Added), resource, shape, include, first), ct);
+            await body.WriteAsync(LineFor(new WatcherEvent(ev, WatchEventKind.Added), target, shape, include, first), ct);
             first = false;
         }
 
         if (initialEndBookmark)
         {
-            await WriteBookmarkAsync(body, resource, shape.Encoding, watcher.FromRevision, true, ct);
+            await WriteBookmarkAsync(body, target.Served, shape.Encoding, watcher.FromRevision, true, ct);
         }
 
         await body.FlushAsync(ct);
@@ -166,7 +175,7 @@ public sealed class WatchHandler
                     long revision = cache.Revision;
                     if (!watcher.Reader.TryPeek(out _))
                     {
-                        await WriteBookmarkAsync(body, resource, shape.Encoding, Math.Max(revision, watcher.FromRevision), false, ct);
+                        await WriteBookmarkAsync(body, target.Served, shape.Encoding, Math.Max(revision, watcher.FromRevision), false, ct);
                         await body.FlushAsync(ct);
                     }
 
@@ -184,7 +193,7 @@ public sealed class WatchHandler
             while (watcher.Reader.TryRead(out WatcherEvent ev))
             {
                 watcher.Consumed();
-                await body.WriteAsync(LineFor(ev, resource, shape, include, first), ct);
+                await body.WriteAsync(LineFor(ev, target, shape, include, first), ct);
                 first = false;
             }
 
@@ -192,10 +201,16 @@ public sealed class WatchHandler
         }
     }
 
-    private byte[] LineFor(WatcherEvent ev, ResourceDefinition resource, Negotiated shape, IncludeObject include, bool first)
+    private byte[] LineFor(WatcherEvent ev, WatchTarget target, Negotiated shape, IncludeObject include, bool first)
     {
+        ResourceDefinition resource = target.Resource;
         if (shape.Shape == ResponseShape.Object)
         {
+            if (target.Conversion is { } conversion)
+            {
+                return _writer.Encoder.WatchEvent(shape.Encoding, CacheEvent.TypeName(ev.Kind), conversion.ToServed(ev.Event.Object.Json));
+            }
+
             return shape.Encoding == ResponseEncoding.Json ? ev.Line
                 : _writer.Encoder.WatchFrame(CacheEvent.TypeName(ev.Kind), ev.Event.Object.Json);
         }
