@@ -52,7 +52,7 @@ public sealed class ApiServer : IAsyncDisposable
         _caches = new WatchCacheSet(backend, extensions.WatchCache ?? WatchCacheOptions.Default);
         var strategies = StrategyTable.Create(Registry, extensions.Strategies);
         Store = new GenericStore(backend, _caches, strategies, extensions.Patcher ?? new PatchApplier(Korvet.Api.Generated.ApiSchemas.Kubernetes), Registry, time,
-            new Services.ServiceAllocator(options.ServiceCidr));
+            new Services.ServiceAllocator(options.ServiceCidr, Services.PortRange.Parse(options.ServiceNodePortRange)));
         ISelectorParser selectors = extensions.Selectors ?? new SelectorParser();
         _encoder = new ResponseEncoder(Korvet.Api.Generated.ApiSchemas.Kubernetes);
         var writer = new ResponseWriter(new TableConverter(time), _encoder);

@@ -10,13 +10,15 @@ namespace Korvet.ApiServer;
 /// <param name="BookmarkInterval">How often watches with allowWatchBookmarks get a BOOKMARK.</param>
 /// <param name="MaxRequestBodyBytes">Larger request bodies get 413 (upstream: 3 MiB).</param>
 /// <param name="ServiceCidr">IPv4 range of Service cluster IPs (k3s default); its first address is the kubernetes Service's.</param>
+/// <param name="ServiceNodePortRange">Node ports of NodePort/LoadBalancer Services, e.g. "30000-32767" (see <see cref="Services.PortRange"/>).</param>
 public sealed record ApiServerOptions(
     X509Certificate2 Certificate,
     IPAddress BindAddress,
     int Port,
     TimeSpan BookmarkInterval,
     long MaxRequestBodyBytes = 3 * 1024 * 1024,
-    string ServiceCidr = "10.43.0.0/16")
+    string ServiceCidr = "10.43.0.0/16",
+    string ServiceNodePortRange = "30000-32767")
 {
     public static ApiServerOptions Create(X509Certificate2 certificate, int port = 6443) =>
         new(certificate, IPAddress.Loopback, port, TimeSpan.FromMinutes(1));

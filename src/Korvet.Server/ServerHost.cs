@@ -63,7 +63,8 @@ public sealed class ServerHost : IAsyncDisposable
         }
 
         TimeSpan storageTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1));
+        var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1),
+            ServiceCidr: options.ServiceCidr, ServiceNodePortRange: options.ServiceNodePortRange);
         var api = new Korvet.ApiServer.ApiServer(apiOptions, backend, credentials.CreateAuthenticator(backend),
             new ApiServerExtensions(ServiceAccountTokens: credentials.ServiceAccountTokens), loggerFactory: loggerFactory);
         try

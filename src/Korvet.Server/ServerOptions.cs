@@ -10,6 +10,8 @@ namespace Korvet.Server;
 /// <param name="TokenFile">Static token file (<c>token,user,uid,"group1,group2"</c> per line), or null.</param>
 /// <param name="WriteKubeconfig">Extra path to write the admin kubeconfig to, or null.</param>
 /// <param name="DisableAgent">True to run without the in-process node agent.</param>
+/// <param name="ServiceCidr">IPv4 range of Service cluster IPs (<c>--service-cidr</c>).</param>
+/// <param name="ServiceNodePortRange">Node port range of Services (<c>--service-node-port-range</c>).</param>
 public sealed record ServerOptions(
     string DataDir,
     IPAddress BindAddress,
@@ -17,7 +19,9 @@ public sealed record ServerOptions(
     string? DatastoreEndpoint = null,
     string? TokenFile = null,
     string? WriteKubeconfig = null,
-    bool DisableAgent = false)
+    bool DisableAgent = false,
+    string ServiceCidr = "10.43.0.0/16",
+    string ServiceNodePortRange = "30000-32767")
 {
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig.yaml");
 }

@@ -20,9 +20,11 @@ internal static class ServerCommand
         var tokenFile = new Option<string?>("--token-file") { Description = "Static bearer token file (token,user,uid,\"groups\")" };
         var writeKubeconfig = new Option<string?>("--write-kubeconfig", "-o") { Description = "Also write the admin kubeconfig to this file" };
         var disableAgent = new Option<bool>("--disable-agent") { Description = "Do not run the in-process node agent" };
+        var serviceCidr = new Option<string>("--service-cidr") { Description = "IPv4 network CIDR for Service cluster IPs", DefaultValueFactory = _ => "10.43.0.0/16" };
+        var nodePortRange = new Option<string>("--service-node-port-range") { Description = "Port range reserved for NodePort Services", DefaultValueFactory = _ => "30000-32767" };
 
         var command = new Command("server", "Run the Korvet control plane (API server).");
-        foreach (Option option in new Option[] { dataDir, bindAddress, port, datastore, tokenFile, writeKubeconfig, disableAgent })
+        foreach (Option option in new Option[] { dataDir, bindAddress, port, datastore, tokenFile, writeKubeconfig, disableAgent, serviceCidr, nodePortRange })
         {
             command.Options.Add(option);
         }
@@ -35,9 +37,21 @@ internal static class ServerCommand
                 return 2;
             }
 
+            try
+            {
+                _ = new Korvet.ApiServer.Services.Ipv4Range(parseResult.GetValue(serviceCidr)!);
+                _ = Korvet.ApiServer.Services.PortRange.Parse(parseResult.GetValue(nodePortRange)!);
+            }
+            catch (ArgumentException e)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync("korvet server: " + e.Message.Split(" (Parameter", 2)[0]);
+                return 2;
+            }
+
             var options = new ServerOptions(
                 Path.GetFullPath(parseResult.GetValue(dataDir)!), address, parseResult.GetValue(port), parseResult.GetValue(datastore),
-                parseResult.GetValue(tokenFile), parseResult.GetValue(writeKubeconfig), parseResult.GetValue(disableAgent));
+                parseResult.GetValue(tokenFile), parseResult.GetValue(writeKubeconfig), parseResult.GetValue(disableAgent),
+                parseResult.GetValue(serviceCidr)!, parseResult.GetValue(nodePortRange)!);
             return await RunAsync(options, parseResult.InvocationConfiguration.Error, cancellationToken);
         });
         return command;
