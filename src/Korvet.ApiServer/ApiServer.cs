@@ -30,6 +30,7 @@ public sealed class ApiServer : IAsyncDisposable
     private readonly WatchCacheSet _caches;
     private readonly ResourceHandler _resources;
     private readonly WatchHandler _watches;
+    private readonly ResponseEncoder _encoder;
     private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _app;
 
@@ -51,13 +52,15 @@ public sealed class ApiServer : IAsyncDisposable
         _caches = new WatchCacheSet(backend, extensions.WatchCache ?? WatchCacheOptions.Default);
         var strategies = StrategyTable.Create(Registry, extensions.Strategies, options.DefaultTolerationSeconds);
         Store = new GenericStore(backend, _caches, strategies, extensions.Patcher ?? new PatchApplier(Korvet.Api.Generated.ApiSchemas.Kubernetes), Registry, time,
-            new Services.ServiceAllocator(options.ServiceCidr));
+            new Services.ServiceAllocator(options.ServiceCidr, Services.PortRange.Parse(options.ServiceNodePortRange)));
         ISelectorParser selectors = extensions.Selectors ?? new SelectorParser();
-        var writer = new ResponseWriter(new TableConverter(time));
+        _encoder = new ResponseEncoder(Korvet.Api.Generated.ApiSchemas.Kubernetes);
+        var writer = new ResponseWriter(new TableConverter(time), _encoder);
         var authentication = new AuthenticationHandler(Store, Registry, extensions.ServiceAccountTokens, time);
+        var versions = new StoredVersions(Registry);
         _resources = new ResourceHandler(Store, selectors, extensions.Decoder ?? new BodyDecoder(Korvet.Api.Generated.ApiSchemas.Kubernetes),
-            writer, options.MaxRequestBodyBytes, authentication);
-        _watches = new WatchHandler(_caches, Store, selectors, writer, options.BookmarkInterval, _stopping.Token);
+            writer, options.MaxRequestBodyBytes, authentication, versions);
+        _watches = new WatchHandler(_caches, Store, selectors, writer, options.BookmarkInterval, versions, _stopping.Token);
     }
 
     public ResourceRegistry Registry { get; }
@@ -92,7 +95,7 @@ public sealed class ApiServer : IAsyncDisposable
         WebApplication app = builder.Build();
         string address = $"{_options.BindAddress}:{(_options.Port == 0 ? 6443 : _options.Port)}";
         var handler = new ApiRequestHandler(Registry, new DiscoveryDocuments(Registry, address), _authenticator, _resources, _watches,
-            _loggerFactory.CreateLogger("Korvet.ApiServer"));
+            _encoder, _loggerFactory.CreateLogger("Korvet.ApiServer"));
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken);
         _app = app;

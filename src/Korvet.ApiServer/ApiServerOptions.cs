@@ -12,6 +12,7 @@ namespace Korvet.ApiServer;
 /// <param name="ServiceCidr">IPv4 range of Service cluster IPs (k3s default); its first address is the kubernetes Service's.</param>
 /// <param name="DefaultTolerationSeconds">tolerationSeconds of the not-ready/unreachable NoExecute tolerations added to
 /// new pods (upstream's DefaultTolerationSeconds admission plugin, 300).</param>
+/// <param name="ServiceNodePortRange">Node ports of NodePort/LoadBalancer Services, e.g. "30000-32767" (see <see cref="Services.PortRange"/>).</param>
 public sealed record ApiServerOptions(
     X509Certificate2 Certificate,
     IPAddress BindAddress,
@@ -19,7 +20,8 @@ public sealed record ApiServerOptions(
     TimeSpan BookmarkInterval,
     long MaxRequestBodyBytes = 3 * 1024 * 1024,
     string ServiceCidr = "10.43.0.0/16",
-    long DefaultTolerationSeconds = 300)
+    long DefaultTolerationSeconds = 300,
+    string ServiceNodePortRange = "30000-32767")
 {
     public static ApiServerOptions Create(X509Certificate2 certificate, int port = 6443) =>
         new(certificate, IPAddress.Loopback, port, TimeSpan.FromMinutes(1));

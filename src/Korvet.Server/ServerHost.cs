@@ -75,7 +75,8 @@ public sealed class ServerHost : IAsyncDisposable
         }
 
         TimeSpan storageTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1))
+        var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1),
+            ServiceCidr: options.ServiceCidr, ServiceNodePortRange: options.ServiceNodePortRange)
         {
             DefaultTolerationSeconds = options.DefaultTolerationSeconds,
         };

@@ -17,6 +17,8 @@ namespace Korvet.Server;
 /// <param name="Controllers">Settings of the in-process controller manager (null = upstream defaults).</param>
 /// <param name="WatchCacheHistory">Events each watch cache keeps for resuming watches (null = default); tests use a
 /// tiny window to force 410 Expired.</param>
+/// <param name="ServiceCidr">IPv4 range of Service cluster IPs (<c>--service-cidr</c>).</param>
+/// <param name="ServiceNodePortRange">Node port range of Services (<c>--service-node-port-range</c>).</param>
 public sealed record ServerOptions(
     string DataDir,
     IPAddress BindAddress,
@@ -30,7 +32,9 @@ public sealed record ServerOptions(
     bool DisableControllers = false,
     int SimulateNodes = 0,
     long DefaultTolerationSeconds = 300,
-    Korvet.Controllers.ControllerManagerOptions? Controllers = null)
+    Korvet.Controllers.ControllerManagerOptions? Controllers = null,
+    string ServiceCidr = "10.43.0.0/16",
+    string ServiceNodePortRange = "30000-32767")
 {
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig.yaml");
 }

@@ -13,7 +13,7 @@ namespace Korvet.ApiServer.Codecs;
 /// repeated within one JSON object (<c>duplicate field "spec.replicas"</c>). Stateless over an immutable schema;
 /// thread-safe.
 /// </summary>
-public sealed class FieldValidator
+public sealed partial class FieldValidator
 {
     private readonly ApiSchema _schema;
 

@@ -28,10 +28,12 @@ public sealed class ApiRequestHandler
     private readonly byte[] _version;
     private readonly OpenApiEndpoint _openApi;
     private readonly ILogger _logger;
+    private readonly ResponseEncoder _encoder;
 
     public ApiRequestHandler(ResourceRegistry registry, DiscoveryDocuments discovery, IRequestAuthenticator authenticator,
-        ResourceHandler resources, WatchHandler watches, ILogger logger)
+        ResourceHandler resources, WatchHandler watches, ResponseEncoder encoder, ILogger logger)
     {
+        _encoder = encoder;
         _registry = registry;
         _discovery = discovery;
         _authenticator = authenticator;
@@ -144,14 +146,17 @@ public sealed class ApiRequestHandler
         return true;
     }
 
-    internal static async Task WriteStatusAsync(HttpContext context, StatusException error)
+    /// <summary>A failure Status in the encoding the client asked for (upstream's ErrorNegotiated), JSON by default.</summary>
+    private async Task WriteStatusAsync(HttpContext context, StatusException error)
     {
         if (context.Response.HasStarted)
         {
             return;
         }
 
-        await WriteBytesAsync(context, error.Code, "application/json", StatusJson.Failure(error));
+        ResponseEncoding encoding = ResponseFormat.NegotiateStatus(context.Request.Headers.Accept);
+        (byte[] body, string contentType) = _encoder.Encode(encoding, StatusJson.Failure(error), ResponseFormat.Json);
+        await WriteBytesAsync(context, error.Code, contentType, body);
     }
 
     internal static Task WriteBytesAsync(HttpContext context, int status, string contentType, byte[] body)

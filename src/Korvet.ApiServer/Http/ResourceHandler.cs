@@ -32,10 +32,12 @@ public sealed class ResourceHandler
     private readonly ResponseWriter _writer;
     private readonly long _maxBody;
     private readonly AuthenticationHandler _authentication;
+    private readonly StoredVersions _versions;
 
     public ResourceHandler(GenericStore store, ISelectorParser selectors, IBodyDecoder decoder, ResponseWriter writer, long maxBody,
-        AuthenticationHandler authentication)
+        AuthenticationHandler authentication, StoredVersions versions)
     {
+        _versions = versions;
         _authentication = authentication;
         _store = store;
         _selectors = selectors;
@@ -56,7 +58,7 @@ public sealed class ResourceHandler
 
             DecodedBody review = await DecodeAsync(context, resource);
             byte[] answer = await _authentication.CreateAsync(resource, ns, info.Name, review.Object, user, context.RequestAborted);
-            await ApiRequestHandler.WriteBytesAsync(context, 201, ResponseFormat.Json, answer);
+            await _writer.WriteEncodedAsync(context, 201, SubresourceEncoding(context), answer, ResponseFormat.Json);
             return;
         }
 
@@ -89,31 +91,39 @@ public sealed class ResourceHandler
             throw StatusErrors.MethodNotAllowed();
         }
 
-        ResponseShape shape = ResponseFormat.Negotiate(context.Request.Headers.Accept) ?? throw StatusErrors.NotAcceptable(ResponseFormat.Supported);
+        Negotiated shape = ResponseFormat.Negotiate(context.Request.Headers.Accept, _writer.Encoder.CanEncodeProtobuf(resource))
+            ?? throw StatusErrors.NotAcceptable(ResponseFormat.Supported);
         IQueryCollection query = context.Request.Query;
         CancellationToken ct = context.RequestAborted;
+        // A resource stored as another group-version's objects: the store sees the stored resource; objects are
+        // converted on the way out when sent as themselves (Tables and metadata are built from the stored form).
+        Conversion? conversion = _versions.For(resource);
+        ResourceDefinition stored = conversion?.Storage ?? resource;
+        bool convertOut = conversion is not null && shape.Shape == ResponseShape.Object;
+        ResourceDefinition answered = conversion is not null && !convertOut ? stored : resource;
         switch (info.Verb)
         {
             case "get":
-                StoredObject obj = await _store.GetAsync(resource, ns, info.Name, query["resourceVersion"].ToString(), ct);
-                await _writer.WriteObjectAsync(context, 200, resource, obj, shape);
+                StoredObject obj = await _store.GetAsync(stored, ns, info.Name, query["resourceVersion"].ToString(), ct);
+                await _writer.WriteObjectAsync(context, 200, answered, convertOut ? conversion!.ToServed(obj) : obj, shape);
                 break;
             case "list":
-                await ListAsync(context, resource, ns, shape, query, ct);
+                await ListAsync(context, resource, conversion, ns, shape, query, ct);
                 break;
             case "create":
             {
                 DecodedBody body = await DecodeAsync(context, resource);
-                WriteResult result = await _store.CreateAsync(resource, ns, body.Object, WriteOptionsFrom(context), ct);
-                await _writer.WriteWriteResultAsync(context, resource, result, shape);
+                WriteResult result = await _store.CreateAsync(stored, ns, conversion?.ToStorage(body.Object) ?? body.Object, WriteOptionsFrom(context), ct);
+                await _writer.WriteWriteResultAsync(context, answered, convertOut ? conversion!.ToServed(result) : result, shape);
                 break;
             }
 
             case "update":
             {
                 DecodedBody body = await DecodeAsync(context, resource);
-                WriteResult result = await _store.UpdateAsync(resource, ns, info.Name, info.Subresource, body.Object, WriteOptionsFrom(context), ct);
-                await _writer.WriteWriteResultAsync(context, resource, result, shape);
+                WriteResult result = await _store.UpdateAsync(stored, ns, info.Name, info.Subresource,
+                    conversion?.ToStorage(body.Object) ?? body.Object, WriteOptionsFrom(context), ct);
+                await _writer.WriteWriteResultAsync(context, answered, convertOut ? conversion!.ToServed(result) : result, shape);
                 break;
             }
 
@@ -127,29 +137,30 @@ public sealed class ResourceHandler
 
                 byte[] patch = await RequestBody.ReadAsync(context.Request, _maxBody, ct);
                 DecodedPatch checkedPatch = _decoder.CheckPatch(patchType, patch, resource, query["fieldValidation"].ToString());
-                patch = checkedPatch.Patch;
+                patch = conversion?.PatchToStorage(patchType, checkedPatch.Patch) ?? checkedPatch.Patch;
                 AddWarnings(context, checkedPatch.Warnings);
                 WriteResult result = patchType == ServerSideApply.ApplyPatchType
-                    ? await ApplyAsync(context, resource, ns, info, patch, ct)
-                    : await _store.PatchAsync(resource, ns, info.Name, info.Subresource, patchType, patch, WriteOptionsFrom(context), ct);
-                await _writer.WriteWriteResultAsync(context, resource, result, shape);
+                    ? await ApplyAsync(context, stored, ns, info, patch, ct)
+                    : await _store.PatchAsync(stored, ns, info.Name, info.Subresource, patchType, patch, WriteOptionsFrom(context), ct);
+                await _writer.WriteWriteResultAsync(context, answered, convertOut ? conversion!.ToServed(result) : result, shape);
                 break;
             }
 
             case "delete":
             {
                 DeleteRequest options = await DeleteOptionsAsync(context);
-                WriteResult result = await _store.DeleteAsync(resource, ns, info.Name, options, ct);
-                await _writer.WriteWriteResultAsync(context, resource, result, shape);
+                WriteResult result = await _store.DeleteAsync(stored, ns, info.Name, options, ct);
+                await _writer.WriteWriteResultAsync(context, answered, convertOut ? conversion!.ToServed(result) : result, shape);
                 break;
             }
 
             case "deletecollection":
             {
                 DeleteRequest options = await DeleteOptionsAsync(context);
-                ListFilter filter = _selectors.Parse(resource, query["labelSelector"].ToString(), query["fieldSelector"].ToString());
-                (IReadOnlyList<byte[]> items, long rv) = await _store.DeleteCollectionAsync(resource, ns, filter, options, ct);
-                await _writer.WriteRawListAsync(context, resource, items, rv);
+                ListFilter filter = _selectors.Parse(stored, query["labelSelector"].ToString(), query["fieldSelector"].ToString());
+                (IReadOnlyList<byte[]> items, long rv) = await _store.DeleteCollectionAsync(stored, ns, filter, options, ct);
+                await _writer.WriteRawListAsync(context, resource, conversion is null ? items : items.Select(conversion.ToServed).ToList(),
+                    rv, shape.Encoding);
                 break;
             }
 
@@ -185,7 +196,7 @@ public sealed class ResourceHandler
                 break;
         }
 
-        await ApiRequestHandler.WriteBytesAsync(context, 200, ResponseFormat.Json, scale);
+        await _writer.WriteEncodedAsync(context, 200, SubresourceEncoding(context), scale, ResponseFormat.Json);
     }
 
     /// <summary><c>pods/binding</c>, or a create on the legacy namespaced <c>bindings</c> resource (never stored itself).</summary>
@@ -208,6 +219,11 @@ public sealed class ResourceHandler
         byte[] status = await _store.BindAsync(pods, ns, podName, body.Object, WriteOptionsFrom(context).DryRun, context.RequestAborted);
         await ApiRequestHandler.WriteBytesAsync(context, 201, ResponseFormat.Json, status);
     }
+
+    /// <summary>The encoding of a subresource answer (Scale, TokenRequest, reviews): built-in kinds, never a Table
+    /// (clauses asking for a transformation are passed over; JSON when nothing else fits).</summary>
+    private static ResponseEncoding SubresourceEncoding(HttpContext context) =>
+        ResponseFormat.NegotiateStatus(context.Request.Headers.Accept);
 
     private Task<WriteResult> ApplyAsync(HttpContext context, ResourceDefinition resource, string ns, RequestInfo info, byte[] patch,
         CancellationToken ct)
@@ -241,9 +257,10 @@ public sealed class ResourceHandler
         return "";
     }
 
-    private async Task ListAsync(HttpContext context, ResourceDefinition resource, string ns, ResponseShape shape,
+    private async Task ListAsync(HttpContext context, ResourceDefinition served, Conversion? conversion, string ns, Negotiated shape,
         IQueryCollection query, CancellationToken ct)
     {
+        ResourceDefinition resource = conversion?.Storage ?? served;
         ListFilter filter = _selectors.Parse(resource, query["labelSelector"].ToString(), query["fieldSelector"].ToString());
         long limit = 0;
         if (query["limit"].ToString() is { Length: > 0 } limitText && !long.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit))
@@ -265,6 +282,11 @@ public sealed class ResourceHandler
 
         var request = new ListRequest(filter, rv, match, Math.Max(0, limit), query["continue"].ToString());
         ListPage page = await _store.ListAsync(resource, ns, request, ct);
+        if (conversion is not null && shape.Shape == ResponseShape.Object)
+        {
+            (resource, page) = (served, conversion.ToServed(page));
+        }
+
         await _writer.WriteListAsync(context, resource, page, shape);
     }
 

@@ -15,10 +15,24 @@ namespace Korvet.ApiServer.Http;
 public sealed class ResponseWriter
 {
     private readonly TableConverter _tables;
+    private readonly ResponseEncoder _encoder;
 
-    public ResponseWriter(TableConverter tables) => _tables = tables;
+    public ResponseWriter(TableConverter tables, ResponseEncoder encoder)
+    {
+        _tables = tables;
+        _encoder = encoder;
+    }
 
     public TableConverter Tables => _tables;
+
+    public ResponseEncoder Encoder => _encoder;
+
+    /// <summary>Writes <paramref name="json"/> in the negotiated encoding (as it is for JSON).</summary>
+    public Task WriteEncodedAsync(HttpContext context, int status, ResponseEncoding encoding, byte[] json, string jsonContentType)
+    {
+        (byte[] body, string contentType) = _encoder.Encode(encoding, json, jsonContentType);
+        return ApiRequestHandler.WriteBytesAsync(context, status, contentType, body);
+    }
 
     public static IncludeObject IncludeObjectFrom(IQueryCollection query) => query["includeObject"].ToString() switch
     {
@@ -29,39 +43,39 @@ public sealed class ResponseWriter
             $"includeObject: Unsupported value: \"{other}\": supported values: \"None\", \"Metadata\", \"Object\""),
     };
 
-    public Task WriteObjectAsync(HttpContext context, int status, ResourceDefinition resource, StoredObject obj, ResponseShape shape)
+    public Task WriteObjectAsync(HttpContext context, int status, ResourceDefinition resource, StoredObject obj, Negotiated format)
     {
-        switch (shape)
+        switch (format.Shape)
         {
             case ResponseShape.Object:
-                return ApiRequestHandler.WriteBytesAsync(context, status, ResponseFormat.Json, obj.Json);
+                return WriteEncodedAsync(context, status, format.Encoding, obj.Json, ResponseFormat.Json);
             case ResponseShape.Table:
                 IncludeObject include = IncludeObjectFrom(context.Request.Query);
                 byte[] table = ApiRequestHandler.SerializeWith(w => _tables.Write(w, resource, [obj], include, obj.ResourceVersion, "", null));
-                return ApiRequestHandler.WriteBytesAsync(context, status, ResponseFormat.TableV1, table);
+                return WriteEncodedAsync(context, status, format.Encoding, table, ResponseFormat.TableV1);
             default:
                 byte[] partial = ApiRequestHandler.SerializeWith(w => TableConverter.WritePartialObjectMetadata(w, obj.Root));
-                return ApiRequestHandler.WriteBytesAsync(context, status, ResponseFormat.PartialV1, partial);
+                return WriteEncodedAsync(context, status, format.Encoding, partial, ResponseFormat.PartialV1);
         }
     }
 
     /// <summary>Writes the result of a write: Status bodies as they are, objects in the negotiated shape.</summary>
-    public Task WriteWriteResultAsync(HttpContext context, ResourceDefinition resource, WriteResult result, ResponseShape shape)
+    public Task WriteWriteResultAsync(HttpContext context, ResourceDefinition resource, WriteResult result, Negotiated format)
     {
-        if (shape == ResponseShape.Object || result.Body.AsSpan().StartsWith("{\"kind\":\"Status\""u8))
+        if (format.Shape == ResponseShape.Object || result.Body.AsSpan().StartsWith("{\"kind\":\"Status\""u8))
         {
-            return ApiRequestHandler.WriteBytesAsync(context, result.StatusCode, ResponseFormat.Json, result.Body);
+            return WriteEncodedAsync(context, result.StatusCode, format.Encoding, result.Body, ResponseFormat.Json);
         }
 
         var obj = new StoredObject("", result.Body, 0);
-        return WriteObjectAsync(context, result.StatusCode, resource, obj, shape);
+        return WriteObjectAsync(context, result.StatusCode, resource, obj, format);
     }
 
-    public Task WriteListAsync(HttpContext context, ResourceDefinition resource, ListPage page, ResponseShape shape)
+    public Task WriteListAsync(HttpContext context, ResourceDefinition resource, ListPage page, Negotiated format)
     {
         byte[] body;
         string contentType;
-        switch (shape)
+        switch (format.Shape)
         {
             case ResponseShape.Table:
                 IncludeObject include = IncludeObjectFrom(context.Request.Query);
@@ -81,11 +95,12 @@ public sealed class ResponseWriter
                 break;
         }
 
-        return ApiRequestHandler.WriteBytesAsync(context, 200, contentType, body);
+        return WriteEncodedAsync(context, 200, format.Encoding, body, contentType);
     }
 
     /// <summary>A list of already serialized objects (deletecollection's answer).</summary>
-    public Task WriteRawListAsync(HttpContext context, ResourceDefinition resource, IReadOnlyList<byte[]> items, long resourceVersion)
+    public Task WriteRawListAsync(HttpContext context, ResourceDefinition resource, IReadOnlyList<byte[]> items, long resourceVersion,
+        ResponseEncoding encoding)
     {
         byte[] body = ApiRequestHandler.SerializeWith(w =>
         {
@@ -104,7 +119,7 @@ public sealed class ResponseWriter
             w.WriteEndArray();
             w.WriteEndObject();
         });
-        return ApiRequestHandler.WriteBytesAsync(context, 200, ResponseFormat.Json, body);
+        return WriteEncodedAsync(context, 200, encoding, body, ResponseFormat.Json);
     }
 
     private static void WriteList(Utf8JsonWriter w, string kind, string apiVersion, ListPage page, Action<StoredObject> writeItem)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Korvet.ApiServer.Errors;
 using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Routing;
@@ -24,11 +23,13 @@ public sealed class WatchHandler
     private readonly ResponseWriter _writer;
     private readonly TimeSpan _bookmarkInterval;
     private readonly CancellationToken _serverStopping;
+    private readonly StoredVersions _versions;
 
     /// <param name="serverStopping">Cancelled when the server stops: every watch then ends.</param>
     public WatchHandler(WatchCacheSet caches, GenericStore store, Storage.ISelectorParser selectors, ResponseWriter writer, TimeSpan bookmarkInterval,
-        CancellationToken serverStopping)
+        StoredVersions versions, CancellationToken serverStopping)
     {
+        _versions = versions;
         _serverStopping = serverStopping;
         _store = store;
         _caches = caches;
@@ -45,9 +46,14 @@ public sealed class WatchHandler
         }
 
         string ns = ResourceHandler.ScopeNamespace(info, resource);
-        ResponseShape shape = ResponseFormat.Negotiate(context.Request.Headers.Accept) ?? throw StatusErrors.NotAcceptable(ResponseFormat.Supported);
+        // A resource stored as another's objects watches the stored resource and converts each object it sends.
+        Conversion? conversion = _versions.For(resource);
+        ResourceDefinition served = resource;
+        resource = conversion?.Storage ?? resource;
+        Negotiated shape = ResponseFormat.Negotiate(context.Request.Headers.Accept, _writer.Encoder.CanEncodeProtobuf(resource), watch: true)
+            ?? throw StatusErrors.NotAcceptable(ResponseFormat.Supported);
         IQueryCollection query = context.Request.Query;
-        IncludeObject include = shape == ResponseShape.Table ? ResponseWriter.IncludeObjectFrom(query) : IncludeObject.Object;
+        IncludeObject include = shape.Shape == ResponseShape.Table ? ResponseWriter.IncludeObjectFrom(query) : IncludeObject.Object;
         string fieldSelector = query["fieldSelector"].ToString();
         if (info.Name.Length > 0)
         {
@@ -101,7 +107,8 @@ public sealed class WatchHandler
 
         HttpResponse response = context.Response;
         response.StatusCode = 200;
-        response.ContentType = shape == ResponseShape.Table ? ResponseFormat.TableV1 : ResponseFormat.Json;
+        response.ContentType = shape.Encoding == ResponseEncoding.Protobuf ? ResponseFormat.ProtobufWatch
+            : shape.Shape == ResponseShape.Table ? ResponseFormat.TableV1 : ResponseFormat.Json;
         CacheWatcher watcher;
         try
         {
@@ -109,10 +116,7 @@ public sealed class WatchHandler
         }
         catch (StatusException e) when (e.Code == 410)
         {
-            byte[] error = Encoding.UTF8.GetBytes("{\"type\":\"ERROR\",\"object\":");
-            await response.Body.WriteAsync(error, context.RequestAborted);
-            await response.Body.WriteAsync(StatusJson.Failure(e), context.RequestAborted);
-            await response.Body.WriteAsync("}\n"u8.ToArray(), context.RequestAborted);
+            await response.Body.WriteAsync(_writer.Encoder.WatchEvent(shape.Encoding, "ERROR", StatusJson.Failure(e)), context.RequestAborted);
             return;
         }
 
@@ -122,8 +126,8 @@ public sealed class WatchHandler
             await response.Body.FlushAsync(ct);
             try
             {
-                await StreamAsync(response, resource, shape, include, watcher, cache, bookmarks, initial,
-                    sendInitial == "true", ct);
+                await StreamAsync(response, new WatchTarget(resource, served, conversion), shape, include, watcher, cache, bookmarks,
+                    initial, sendInitial == "true", ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -132,7 +136,10 @@ public sealed class WatchHandler
         }
     }
 
-    private async Task StreamAsync(HttpResponse response, ResourceDefinition resource, ResponseShape shape, IncludeObject include,
+    /// <summary>What a watch reads (<see cref="Resource"/>) and what it answers as (<see cref="Served"/>).</summary>
+    private sealed record WatchTarget(ResourceDefinition Resource, ResourceDefinition Served, Conversion? Conversion);
+
+    private async Task StreamAsync(HttpResponse response, WatchTarget target, Negotiated shape, IncludeObject include,
         CacheWatcher watcher, WatchCache cache, bool bookmarks, IReadOnlyList<StoredObject> initial, bool initialEndBookmark,
         CancellationToken ct)
     {
@@ -141,13 +148,13 @@ public sealed class WatchHandler
         foreach (StoredObject obj in initial)
         {
             var ev = new CacheEvent(WatchEventKind.Added, obj, null, obj.ResourceVersion);
-            await body.WriteAsync(LineFor(new WatcherEvent(ev, WatchEventKind.Added), resource, shape, include, first), ct);
+            await body.WriteAsync(LineFor(new WatcherEvent(ev, WatchEventKind.Added), target, shape, include, first), ct);
             first = false;
         }
 
         if (initialEndBookmark)
         {
-            await WriteBookmarkAsync(body, resource, watcher.FromRevision, true, ct);
+            await WriteBookmarkAsync(body, target.Served, shape.Encoding, watcher.FromRevision, true, ct);
         }
 
         await body.FlushAsync(ct);
@@ -168,7 +175,7 @@ public sealed class WatchHandler
                     long revision = cache.Revision;
                     if (!watcher.Reader.TryPeek(out _))
                     {
-                        await WriteBookmarkAsync(body, resource, Math.Max(revision, watcher.FromRevision), false, ct);
+                        await WriteBookmarkAsync(body, target.Served, shape.Encoding, Math.Max(revision, watcher.FromRevision), false, ct);
                         await body.FlushAsync(ct);
                     }
 
@@ -186,7 +193,7 @@ public sealed class WatchHandler
             while (watcher.Reader.TryRead(out WatcherEvent ev))
             {
                 watcher.Consumed();
-                await body.WriteAsync(LineFor(ev, resource, shape, include, first), ct);
+                await body.WriteAsync(LineFor(ev, target, shape, include, first), ct);
                 first = false;
             }
 
@@ -194,16 +201,23 @@ public sealed class WatchHandler
         }
     }
 
-    private byte[] LineFor(WatcherEvent ev, ResourceDefinition resource, ResponseShape shape, IncludeObject include, bool first)
+    private byte[] LineFor(WatcherEvent ev, WatchTarget target, Negotiated shape, IncludeObject include, bool first)
     {
-        if (shape == ResponseShape.Object)
+        ResourceDefinition resource = target.Resource;
+        if (shape.Shape == ResponseShape.Object)
         {
-            return ev.Line;
+            if (target.Conversion is { } conversion)
+            {
+                return _writer.Encoder.WatchEvent(shape.Encoding, CacheEvent.TypeName(ev.Kind), conversion.ToServed(ev.Event.Object.Json));
+            }
+
+            return shape.Encoding == ResponseEncoding.Json ? ev.Line
+                : _writer.Encoder.WatchFrame(CacheEvent.TypeName(ev.Kind), ev.Event.Object.Json);
         }
 
         byte[] obj = ApiRequestHandler.SerializeWith(w =>
         {
-            if (shape == ResponseShape.Table)
+            if (shape.Shape == ResponseShape.Table)
             {
                 _writer.Tables.Write(w, resource, [ev.Event.Object], include, ev.Event.Object.ResourceVersion, "", null, first);
             }
@@ -212,10 +226,11 @@ public sealed class WatchHandler
                 TableConverter.WritePartialObjectMetadata(w, ev.Event.Object.Root);
             }
         });
-        return CacheEvent.BuildLine(CacheEvent.TypeName(ev.Kind), obj);
+        return _writer.Encoder.WatchEvent(shape.Encoding, CacheEvent.TypeName(ev.Kind), obj);
     }
 
-    private static Task WriteBookmarkAsync(Stream body, ResourceDefinition resource, long revision, bool initialEnd, CancellationToken ct)
+    private Task WriteBookmarkAsync(Stream body, ResourceDefinition resource, ResponseEncoding encoding, long revision, bool initialEnd,
+        CancellationToken ct)
     {
         byte[] obj = ApiRequestHandler.SerializeWith(w =>
         {
@@ -235,6 +250,6 @@ public sealed class WatchHandler
             w.WriteEndObject();
             w.WriteEndObject();
         });
-        return body.WriteAsync(CacheEvent.BuildLine("BOOKMARK", obj), ct).AsTask();
+        return body.WriteAsync(_writer.Encoder.WatchEvent(encoding, "BOOKMARK", obj), ct).AsTask();
     }
 }

@@ -146,7 +146,7 @@ public sealed class ServerSideApply
             }
         }
 
-        if (conflicts.Count > 0 && !force)
+        if (conflicts.Count > 0 && !force && !UpgradesClientSideApply(live, conflicts, manager, message, excludeStatus))
         {
             throw ConflictError(conflicts.DistinctBy(c => (c.Entry, c.Path)).ToList());
         }
@@ -231,6 +231,41 @@ public sealed class ServerSideApply
         ["fieldsType"] = "FieldsV1",
         ["fieldsV1"] = ManagedFields.ToFieldsV1(paths),
     };
+
+    /// <summary>
+    /// Upstream's lastAppliedManager: the manager "kubectl" (kubectl apply --server-side, kubectl diff --server-side)
+    /// takes over, without conflicts, the fields a client-side apply recorded in the live object's
+    /// <c>kubectl.kubernetes.io/last-applied-configuration</c> annotation — when every conflict is in that set, the
+    /// apply is forced.
+    /// </summary>
+    private bool UpgradesClientSideApply(JsonObject live, List<(JsonObject Entry, string Path)> conflicts, string manager,
+        MessageDescriptor? message, bool excludeStatus)
+    {
+        if (manager != "kubectl"
+            || live["metadata"]?["annotations"]?["kubectl.kubernetes.io/last-applied-configuration"] is not JsonValue annotation
+            || annotation.GetValueKind() != System.Text.Json.JsonValueKind.String)
+        {
+            return false;
+        }
+
+        JsonObject? lastApplied;
+        try
+        {
+            lastApplied = JsonNode.Parse(annotation.GetValue<string>()) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+
+        if (lastApplied is null)
+        {
+            return false;
+        }
+
+        HashSet<string> allowed = [.. _paths.Leaves(lastApplied, message, excludeStatus).Keys];
+        return conflicts.All(c => allowed.Contains(c.Path) || allowed.Any(a => Overlaps(a, c.Path)));
+    }
 
     /// <summary>Upstream's apply conflict: 409 Conflict, one FieldManagerConflict cause per path.</summary>
     private static StatusException ConflictError(List<(JsonObject Entry, string Path)> conflicts)

@@ -127,7 +127,9 @@ public static class BuiltinResources
         }
 
         list.Add(new ResourceDefinition(group, version, plural, kind.ToLowerInvariant(), kind, namespaced,
-            Split(shortNames), Split(cats), verbs ?? AllVerbs, subresources, group.Length == 0 ? "core" : group));
+            Split(shortNames), Split(cats), verbs ?? AllVerbs, subresources,
+            // events.k8s.io/v1 Events are core/v1 Events (StoredVersions converts), as upstream's cohabiting resources.
+            group.Length == 0 || (group == "events.k8s.io" && plural == "events") ? "core" : group));
     }
 
     private static SubresourceDefinition Subresource(string name, string group, string version, string kind) => name switch

@@ -17,17 +17,18 @@ namespace Korvet.ApiServer.Services;
 /// </summary>
 public sealed class ServiceAllocator : IWriteAllocator
 {
-    public const int NodePortMin = 30000;
-    public const int NodePortMax = 32767;
-
     private readonly SemaphoreSlim _lock = new(1, 1);
 
-    public ServiceAllocator(string serviceCidr)
+    /// <param name="nodePorts">The node port range (default 30000-32767); requested ports outside it are invalid.</param>
+    public ServiceAllocator(string serviceCidr, PortRange? nodePorts = null)
     {
         Range = new Ipv4Range(serviceCidr);
+        NodePorts = nodePorts ?? PortRange.Default;
     }
 
     public Ipv4Range Range { get; }
+
+    public PortRange NodePorts { get; }
 
     public bool Handles(ResourceDefinition resource) => resource.Group.Length == 0 && resource.Plural == "services";
 
@@ -101,7 +102,7 @@ public sealed class ServiceAllocator : IWriteAllocator
         spec["clusterIPs"] = new JsonArray(ip);
     }
 
-    private static void AllocateNodePorts(JsonObject spec, JsonObject? oldSpec, HashSet<long> used, List<StatusCause> causes)
+    private void AllocateNodePorts(JsonObject spec, JsonObject? oldSpec, HashSet<long> used, List<StatusCause> causes)
     {
         var owned = new HashSet<long>();
         foreach ((_, JsonObject oldPort) in JsonFields.Items(oldSpec, "ports"))
@@ -122,7 +123,12 @@ public sealed class ServiceAllocator : IWriteAllocator
                 continue;
             }
 
-            if (!owned.Contains(requested) && used.Contains(requested))
+            if (!NodePorts.Contains(requested))
+            {
+                causes.Add(FieldErrors.Invalid($"spec.ports[{i}].nodePort", requested,
+                    $"provided port is not in the valid range. The range of valid ports is {NodePorts}"));
+            }
+            else if (!owned.Contains(requested) && used.Contains(requested))
             {
                 causes.Add(FieldErrors.Invalid($"spec.ports[{i}].nodePort", requested, "provided port is already allocated"));
             }
@@ -143,13 +149,13 @@ public sealed class ServiceAllocator : IWriteAllocator
         }
     }
 
-    private static long? PickPort(HashSet<long> used, HashSet<long> claimed)
+    private long? PickPort(HashSet<long> used, HashSet<long> claimed)
     {
-        const int size = NodePortMax - NodePortMin + 1;
+        int size = NodePorts.Size;
         int start = Random.Shared.Next(size);
         for (int i = 0; i < size; i++)
         {
-            long candidate = NodePortMin + ((start + i) % size);
+            long candidate = NodePorts.Min + ((start + i) % size);
             if (!used.Contains(candidate) && !claimed.Contains(candidate))
             {
                 return candidate;

@@ -218,14 +218,10 @@ internal sealed class ServiceStrategy : KindStrategy
         long nodePort = JsonFields.Long(port, "nodePort") ?? 0;
         if (nodePort != 0)
         {
+            // The range check belongs to the allocator, which knows --service-node-port-range.
             if (type is "ClusterIP" or "ExternalName")
             {
                 causes.Add(FieldErrors.Forbidden(at + ".nodePort", $"may not be used when `type` is '{type}'"));
-            }
-            else if (nodePort is < 30000 or > 32767)
-            {
-                causes.Add(FieldErrors.Invalid(at + ".nodePort", nodePort,
-                    "provided port is not in the valid range. The range of valid ports is 30000-32767"));
             }
         }
     }

@@ -23,9 +23,15 @@ internal static class ServerCommand
         var disableScheduler = new Option<bool>("--disable-scheduler") { Description = "Do not run the in-process scheduler" };
         var disableControllers = new Option<bool>("--disable-controller-manager") { Description = "Do not run the in-process controller manager" };
         var simulateNodes = new Option<int>("--simulate-nodes") { Description = "Run this many simulated nodes in-process" };
+        var serviceCidr = new Option<string>("--service-cidr") { Description = "IPv4 network CIDR for Service cluster IPs", DefaultValueFactory = _ => "10.43.0.0/16" };
+        var nodePortRange = new Option<string>("--service-node-port-range") { Description = "Port range reserved for NodePort Services", DefaultValueFactory = _ => "30000-32767" };
 
         var command = new Command("server", "Run the Korvet control plane (API server).");
-        foreach (Option option in new Option[] { dataDir, bindAddress, port, datastore, tokenFile, writeKubeconfig, disableAgent, disableScheduler, disableControllers, simulateNodes })
+        foreach (Option option in new Option[]
+        {
+            dataDir, bindAddress, port, datastore, tokenFile, writeKubeconfig, disableAgent, disableScheduler, disableControllers, simulateNodes,
+            serviceCidr, nodePortRange,
+        })
         {
             command.Options.Add(option);
         }
@@ -38,6 +44,17 @@ internal static class ServerCommand
                 return 2;
             }
 
+            try
+            {
+                _ = new Korvet.ApiServer.Services.Ipv4Range(parseResult.GetValue(serviceCidr)!);
+                _ = Korvet.ApiServer.Services.PortRange.Parse(parseResult.GetValue(nodePortRange)!);
+            }
+            catch (ArgumentException e)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync("korvet server: " + e.Message.Split(" (Parameter", 2)[0]);
+                return 2;
+            }
+
             var options = new ServerOptions(
                 Path.GetFullPath(parseResult.GetValue(dataDir)!), address, parseResult.GetValue(port), parseResult.GetValue(datastore),
                 parseResult.GetValue(tokenFile), parseResult.GetValue(writeKubeconfig), parseResult.GetValue(disableAgent))
@@ -45,6 +62,8 @@ internal static class ServerCommand
                 DisableScheduler = parseResult.GetValue(disableScheduler),
                 DisableControllers = parseResult.GetValue(disableControllers),
                 SimulateNodes = parseResult.GetValue(simulateNodes),
+                ServiceCidr = parseResult.GetValue(serviceCidr)!,
+                ServiceNodePortRange = parseResult.GetValue(nodePortRange)!,
             };
             return await RunAsync(options, parseResult.InvocationConfiguration.Error, cancellationToken);
         });

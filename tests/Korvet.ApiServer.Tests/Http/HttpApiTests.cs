@@ -91,7 +91,7 @@ public sealed class HttpApiTests
         HttpResponseMessage unsupported = await server.Client.SendAsync(patch);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported.StatusCode);
 
-        Assert.Equal((int)HttpStatusCode.NotAcceptable, (int)(await server.Client.SendAsync(WithAccept(ConfigMaps, "application/vnd.kubernetes.protobuf"))).StatusCode);
+        Assert.Equal((int)HttpStatusCode.NotAcceptable, (int)(await server.Client.SendAsync(WithAccept(ConfigMaps, "text/html"))).StatusCode);
     }
 
     [Fact]

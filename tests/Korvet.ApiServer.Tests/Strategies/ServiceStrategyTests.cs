@@ -47,8 +47,6 @@ public sealed class ServiceStrategyTests
     [InlineData("""{"ports":[{"name":"a","port":80},{"name":"a","port":81}]}""", "Service \"s\" is invalid: spec.ports[1].name: Duplicate value: \"a\"")]
     [InlineData("""{"type":"Bogus","ports":[{"port":80}]}""",
         "Service \"s\" is invalid: spec.type: Unsupported value: \"Bogus\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"")]
-    [InlineData("""{"type":"NodePort","ports":[{"port":80,"nodePort":80}]}""",
-        "Service \"s\" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767")]
     [InlineData("""{"ports":[{"port":80,"nodePort":30080}]}""", "Service \"s\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'")]
     [InlineData("""{"type":"ExternalName"}""", "Service \"s\" is invalid: spec.externalName: Required value")]
     public void InvalidServices(string spec, string message) =>

@@ -143,7 +143,60 @@ public sealed class FieldValidationTests
         Assert.Same(clean, same.Patch);
         Assert.Empty(same.Warnings);
 
-        byte[] jsonPatch = Encoding.UTF8.GetBytes("""[{"op":"add","path":"/spec/x","value":1}]""");
+        byte[] jsonPatch = Encoding.UTF8.GetBytes("""[{"op":"replace","path":"/spec/replicas","value":1}]""");
         Assert.Same(jsonPatch, _decoder.CheckPatch("application/json-patch+json", jsonPatch, Deployments, "Strict").Patch);
+    }
+
+    [Fact]
+    public void JsonPatchOperationsThatWouldAddUnknownFieldsAreFound()
+    {
+        byte[] patch = Encoding.UTF8.GetBytes("""
+            [{"op":"add","path":"/spec/x","value":1},
+             {"op":"replace","path":"/spec/replicas","value":2},
+             {"op":"add","path":"/metadata/labels/any~1key","value":"v"},
+             {"op":"add","path":"/spec/template/spec/containers/0/imagex","value":"i"},
+             {"op":"add","path":"/spec/template/spec/containers/-","value":{"name":"d","image":"i","bad":1}},
+             {"op":"replace","path":"/spec/strategy","value":{"type":"Recreate","oops":{}}},
+             {"op":"add","path":"/spec/template/spec/volumes","value":[{"name":"v","emptyDir":{"wat":1}}]},
+             {"op":"test","path":"/spec/nope","value":1}]
+            """);
+        var error = Assert.Throws<StatusException>(() => _decoder.CheckPatch("application/json-patch+json", patch, Deployments, "Strict"));
+        Assert.Equal((422, "Invalid"), (error.Code, error.Reason));
+        Assert.StartsWith(" \"\" is invalid: patch: Invalid value: \"[{\\\"op\\\":", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith(": strict decoding error: unknown field \"spec.x\", unknown field \"spec.template.spec.containers[0].imagex\", "
+            + "unknown field \"spec.template.spec.containers[-].bad\", unknown field \"spec.strategy.oops\", "
+            + "unknown field \"spec.template.spec.volumes[0].emptyDir.wat\"", error.Message, StringComparison.Ordinal);
+        Assert.Equal("patch", error.Details!.Causes![0].Field);
+
+        DecodedPatch warned = _decoder.CheckPatch("application/json-patch+json", patch, Deployments, "Warn");
+        Assert.Equal(5, warned.Warnings.Count);
+        JsonArray ops = (JsonArray)JsonNode.Parse(warned.Patch)!;
+        Assert.Equal(6, ops.Count);
+        Assert.DoesNotContain(ops, op => (string?)op!["path"] is "/spec/x" or "/spec/template/spec/containers/0/imagex");
+        Assert.Equal("""{"name":"d","image":"i"}""", ops[2]!["value"]!.ToJsonString());
+        Assert.Empty(_decoder.CheckPatch("application/json-patch+json", patch, Deployments, "Ignore").Warnings);
+    }
+
+    [Fact]
+    public void ApplyConfigurationsWithUndeclaredFieldsAreRefusedWhateverTheDirective()
+    {
+        byte[] apply = Encoding.UTF8.GetBytes("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: ns1}
+            spec:
+              replicasx: 2
+              template: {spec: {containers: [{name: c, imagex: i}]}}
+            """);
+        foreach (string directive in new[] { "Strict", "Warn", "Ignore", "" })
+        {
+            var error = Assert.Throws<StatusException>(() => _decoder.CheckPatch("application/apply-patch+yaml", apply, Deployments, directive));
+            Assert.Equal(400, error.Code);
+            Assert.Equal("failed to create typed patch object (ns1/web; apps/v1, Kind=Deployment): errors:\n  .spec.replicasx: field not declared in schema\n"
+                + "  .spec.template.spec.containers[0].imagex: field not declared in schema", error.Message);
+        }
+
+        byte[] good = Encoding.UTF8.GetBytes("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 2}\n");
+        Assert.Same(good, _decoder.CheckPatch("application/apply-patch+yaml", good, Deployments, "Strict").Patch);
     }
 }

@@ -106,6 +106,8 @@ public sealed class ServiceAllocationTests
         Assert.Equal(30080, NodePort(svc, 1));
         Assert.Equal("Service \"b\" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated",
             await CreateErrorAsync(f, "b", """{"type":"NodePort","ports":[{"port":80,"nodePort":30080}]}"""));
+        Assert.Equal("Service \"c\" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767",
+            await CreateErrorAsync(f, "c", """{"type":"NodePort","ports":[{"port":80,"nodePort":80}]}"""));
         JsonObject lb = await CreateAsync(f, "lb", """{"type":"LoadBalancer","ports":[{"port":80}]}""");
         Assert.InRange(NodePort(lb), 30000, 32767);
         JsonObject noPorts = await CreateAsync(f, "lb2", """{"type":"LoadBalancer","allocateLoadBalancerNodePorts":false,"ports":[{"port":80}]}""");
@@ -167,5 +169,21 @@ public sealed class ServiceAllocationTests
         }
 
         Assert.Null(small.PickFree(used));
+    }
+
+    [Fact]
+    public async Task ConfiguredRangesAreUsedAndEnforced()
+    {
+        await using StoreFixture f = await StoreFixture.CreateAsync(allocator: new ServiceAllocator("10.96.0.0/24", PortRange.Parse("31000-31001")));
+        JsonObject a = await CreateAsync(f, "a", """{"type":"NodePort","ports":[{"port":80}]}""");
+        JsonObject b = await CreateAsync(f, "b", """{"type":"NodePort","ports":[{"port":80}]}""");
+        Assert.StartsWith("10.96.0.", Ip(a), StringComparison.Ordinal);
+        Assert.Equal([31000L, 31001L], new[] { NodePort(a), NodePort(b) }.Order());
+        Assert.Equal("Service \"c\" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is not in the valid range. The range of valid ports is 31000-31001",
+            await CreateErrorAsync(f, "c", """{"type":"NodePort","ports":[{"port":80,"nodePort":30080}]}"""));
+        await Assert.ThrowsAsync<StatusException>(() => CreateAsync(f, "d", """{"type":"NodePort","ports":[{"port":80}]}"""));
+        Assert.Equal(new PortRange(30000, 30100), PortRange.Parse("30000+100"));
+        Assert.Throws<ArgumentException>(() => PortRange.Parse("32767-30000"));
+        Assert.Throws<ArgumentException>(() => PortRange.Parse("abc"));
     }
 }
