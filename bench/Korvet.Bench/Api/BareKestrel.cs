@@ -6,13 +6,13 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Korvet.Bench.Api;
 
 /// <summary>
 /// The baseline: a bare Kestrel endpoint on the same certificate and protocols that answers every request with fixed
-/// bytes (the API server's answer to the same GET), so the ratio shows what the API server's own work costs.
+/// bytes (the API server's answer to the same GET), so the ratio shows what the API server's own work costs. Built
+/// like the API server's host (empty builder, Kestrel core, one terminal handler).
 /// </summary>
 public sealed class BareKestrel : IAsyncDisposable
 {
@@ -28,8 +28,8 @@ public sealed class BareKestrel : IAsyncDisposable
 
     public static async Task<BareKestrel> StartAsync(X509Certificate2 certificate, byte[] body, string contentType)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

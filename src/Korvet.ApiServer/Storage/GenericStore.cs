@@ -66,9 +66,28 @@ public sealed partial class GenericStore
             return cache.TryGet(key) ?? throw StatusErrors.NotFound(resource, name);
         }
 
-        KeyValue kv = await GetLiveAsync(resource, key, name, cancellationToken);
-
+        // Consistent read: the newest revision. When the backend can tell the key's current mod revision cheaply and
+        // the watch cache holds exactly that revision, the cached object (and its response bytes) is the answer.
         StoredObject? cached = _caches.Existing(resource)?.TryGet(key);
+        if (cached is not null)
+        {
+            long? current;
+            try
+            {
+                current = await _backend.TryGetModRevisionAsync(key, cancellationToken);
+            }
+            catch (StorageException e)
+            {
+                throw MapStorage(e, resource, name);
+            }
+
+            if (current == cached.ResourceVersion)
+            {
+                return cached;
+            }
+        }
+
+        KeyValue kv = await GetLiveAsync(resource, key, name, cancellationToken);
         return cached is not null && cached.ResourceVersion == kv.ModRevision ? cached : new StoredObject(key, kv.Value, kv.ModRevision);
     }
 
@@ -262,20 +281,44 @@ public sealed partial class GenericStore
             ? await _allocator.AllocateAsync(_backend, resource, key, obj, old, cancellationToken)
             : null;
 
+    /// <summary>
+    /// Upstream's NamespaceLifecycle admission: the namespace must exist and not be terminating. Like upstream, the
+    /// namespace watch cache answers (no storage read on the create path); a namespace it does not hold (yet) is
+    /// looked up live, so a namespace created a moment ago is never refused. A deletion that started a moment ago may
+    /// still admit a create, exactly as upstream's informer-backed check does; the namespace controller deletes
+    /// whatever is left in a terminating namespace.
+    /// </summary>
     private async Task EnsureNamespaceWritableAsync(string ns, CancellationToken cancellationToken)
     {
-        KeyValue? nsKv = await Call(() => _backend.GetAsync(KeyFor(_namespaces, "", ns), 0, cancellationToken), _namespaces, ns);
+        string key = KeyFor(_namespaces, "", ns);
+        if (_caches.Existing(_namespaces)?.TryGet(key) is { } cached)
+        {
+            if (IsTerminating(cached.Root))
+            {
+                throw NamespaceTerminating(ns);
+            }
+
+            return;
+        }
+
+        KeyValue? nsKv = await Call(() => _backend.GetAsync(key, 0, cancellationToken), _namespaces, ns);
         if (nsKv is null)
         {
             throw StatusErrors.NotFound("", "namespaces", ns);
         }
 
         using JsonDocument doc = JsonDocument.Parse(nsKv.Value);
-        if (doc.RootElement.TryGetProperty("metadata", out JsonElement m) && m.TryGetProperty("deletionTimestamp", out _))
+        if (IsTerminating(doc.RootElement))
         {
-            throw StatusErrors.Forbidden($"unable to create new content in namespace {ns} because it is being terminated");
+            throw NamespaceTerminating(ns);
         }
     }
+
+    private static bool IsTerminating(JsonElement root) =>
+        root.TryGetProperty("metadata", out JsonElement m) && m.TryGetProperty("deletionTimestamp", out _);
+
+    private static StatusException NamespaceTerminating(string ns) =>
+        StatusErrors.Forbidden($"unable to create new content in namespace {ns} because it is being terminated");
 
     /// <summary>Checks and fills kind/apiVersion and returns the (created if absent) metadata object.</summary>
     private static JsonObject PrepareTypeAndMeta(ResourceDefinition resource, JsonObject obj)
