@@ -15,7 +15,7 @@ public sealed record BenchOptions(TimeSpan Duration, string EtcdPath, int Watche
     public int ListSize { get; init; } = 10_000;
 
     /// <summary>Writes per second while the watch fan-out is measured.</summary>
-    public int WatchRate { get; init; } = 50;
+    public int WatchRate { get; init; } = 20;
 
     /// <summary>The published <c>korvet</c> executable for the startup and RSS figures (skipped when null).</summary>
     public string? KorvetPath { get; init; }

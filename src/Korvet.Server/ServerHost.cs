@@ -57,6 +57,9 @@ public sealed class ServerHost : IAsyncDisposable
         Task<ServerCredentials> credentialsTask = Task.Run(() =>
         {
             ServerCredentials loaded = ServerCredentials.LoadOrCreate(options.DataDir, options.BindAddress, options.TokenFile, TimeProvider.System);
+            // Kestrel's HTTPS setup builds the serving certificate's chain, which loads the system trust store once per
+            // process (hundreds of milliseconds on a small machine): do it here, off the critical path.
+            _ = System.Net.Security.SslStreamCertificateContext.Create(loaded.Serving, additionalCertificates: null, offline: true);
             credentialsTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             return loaded;
         }, CancellationToken.None);
