@@ -72,6 +72,7 @@ public static class StartupProbe
         try
         {
             double ms;
+            string lastError = "";
             while (true)
             {
                 if (process.HasExited)
@@ -81,7 +82,7 @@ public static class StartupProbe
 
                 if (Stopwatch.GetElapsedTime(t0) > TimeSpan.FromSeconds(60))
                 {
-                    throw new TimeoutException("korvet server did not become ready within 60 s");
+                    throw new TimeoutException($"korvet server did not become ready within 60 s ({lastError})");
                 }
 
                 try
@@ -93,9 +94,10 @@ public static class StartupProbe
                         break;
                     }
                 }
-                catch (HttpRequestException)
+                catch (HttpRequestException e)
                 {
                     // Not listening yet.
+                    lastError = e.InnerException?.Message ?? e.Message;
                 }
 
                 await Task.Delay(5);
@@ -137,7 +139,7 @@ public static class StartupProbe
             return false;
         }
 
-        using X509Certificate2 ca = X509Certificate2.CreateFromPemFile(caPath);
+        using X509Certificate2 ca = X509Certificate2.CreateFromPem(File.ReadAllText(caPath));
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ca);
