@@ -1,8 +1,9 @@
+using Korvet.Bench.Api;
 using Korvet.Bench.Storage;
 
 namespace Korvet.Bench;
 
-/// <summary>Benchmark driver: <c>korvet-bench storage [options]</c>. Results are printed as Markdown.</summary>
+/// <summary>Benchmark driver: <c>korvet-bench storage|api [options]</c>. Results are printed as Markdown.</summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -10,6 +11,8 @@ public static class Program
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.WriteLine("usage: korvet-bench storage [--duration SECONDS] [--etcd PATH] [--watchers N] [--out FILE]");
+            Console.WriteLine("       korvet-bench api [--duration SECONDS] [--clients N] [--protocol 1.1|2] [--list-size N] [--watchers N]");
+            Console.WriteLine("                        [--watch-rate N] [--korvet PATH-TO-PUBLISHED-EXE] [--only get,create,list,watch,startup] [--out FILE]");
             return 2;
         }
 
@@ -17,6 +20,7 @@ public static class Program
         return args[0] switch
         {
             "storage" => await StorageBenchmark.RunAsync(options),
+            "api" => await ApiBenchmark.RunAsync(options),
             _ => Fail($"unknown benchmark {args[0]}"),
         };
     }

@@ -79,9 +79,12 @@ public sealed class ApiServer : IAsyncDisposable
         // Caches start before the first request so that any resourceVersion a client can see is resumable.
         await Task.WhenAll(Registry.All.Select(r => _caches.For(r).WaitReadyAsync(cancellationToken)));
 
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        // The empty builder: no configuration files (and their file watchers), no host filtering or other middleware;
+        // Kestrel is configured in code only and runs the one terminal handler.
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_loggerFactory);
+        builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

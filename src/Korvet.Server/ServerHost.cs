@@ -61,20 +61,51 @@ public sealed class ServerHost : IAsyncDisposable
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         Directory.CreateDirectory(options.DataDir);
         loggerFactory ??= NullLoggerFactory.Instance;
-        ServerCredentials credentials = ServerCredentials.LoadOrCreate(options.DataDir, options.BindAddress, options.TokenFile, TimeProvider.System);
-        TimeSpan credentialsTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+
+        // Startup work that does not depend on each other runs side by side: the API schema (a large generated
+        // table every codec needs), the credentials (key generation on a first start) and opening storage.
+        _ = Task.Run(() => Korvet.Api.Generated.ApiSchemas.Kubernetes, CancellationToken.None);
+        TimeSpan credentialsTime = TimeSpan.Zero;
+        Task<ServerCredentials> credentialsTask = Task.Run(() =>
+        {
+            ServerCredentials loaded = ServerCredentials.LoadOrCreate(options.DataDir, options.BindAddress, options.TokenFile, TimeProvider.System);
+            // Kestrel's HTTPS setup builds the serving certificate's chain, which loads the system trust store once per
+            // process (hundreds of milliseconds on a small machine): do it here, off the critical path.
+            _ = System.Net.Security.SslStreamCertificateContext.Create(loaded.Serving, additionalCertificates: null, offline: true);
+            credentialsTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            return loaded;
+        }, CancellationToken.None);
         IBackend backend;
+        ServerCredentials credentials;
         try
         {
             backend = await StorageFactory.OpenAsync(options, cancellationToken);
         }
         catch
         {
-            credentials.Dispose();
+            try
+            {
+                (await credentialsTask).Dispose();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Security.Cryptography.CryptographicException)
+            {
+                // The storage failure is the one reported.
+            }
+
             throw;
         }
 
         TimeSpan storageTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        try
+        {
+            credentials = await credentialsTask;
+        }
+        catch
+        {
+            await backend.DisposeAsync();
+            throw;
+        }
+
         var apiOptions = new ApiServerOptions(credentials.Serving, options.BindAddress, options.HttpsPort, TimeSpan.FromMinutes(1),
             ServiceCidr: options.ServiceCidr, ServiceNodePortRange: options.ServiceNodePortRange)
         {

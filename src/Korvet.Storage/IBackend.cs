@@ -32,6 +32,15 @@ public interface IBackend : IAsyncDisposable
     Task<KeyValue?> GetAsync(string key, long revision = 0, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The mod revision of <paramref name="key"/>'s newest value (0 when absent), with the same consistency as
+    /// <see cref="GetAsync"/> at revision 0, when the backend can tell it without reading the value; null when it
+    /// cannot do better than <see cref="GetAsync"/> (the default). Lets callers that hold a cached copy of a value
+    /// check that it is current without copying the value again.
+    /// </summary>
+    ValueTask<long?> TryGetModRevisionAsync(string key, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<long?>(null);
+
+    /// <summary>
     /// Lists live keys under <paramref name="prefix"/> in key order, as one consistent snapshot at
     /// <see cref="ListOptions.Revision"/> (0 = newest). Pages continue with <see cref="ListOptions.AfterKey"/> and the
     /// revision that the first page returned, so every page sees the same snapshot.

@@ -111,13 +111,23 @@ public sealed class BearerTokenAuthenticator
             return false;
         }
 
-        string[] parts = authorization.Split(' ', 3);
-        if (parts.Length < 2 || !parts[0].Equals("bearer", StringComparison.OrdinalIgnoreCase) || parts[1].Length == 0)
+        // SplitN(authorization, " ", 3) without the allocations: the second field is the token.
+        ReadOnlySpan<char> text = authorization;
+        int space = text.IndexOf(' ');
+        if (space < 0 || !text[..space].Equals("bearer", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        token = parts[1];
+        ReadOnlySpan<char> rest = text[(space + 1)..];
+        int end = rest.IndexOf(' ');
+        ReadOnlySpan<char> value = end < 0 ? rest : rest[..end];
+        if (value.Length == 0)
+        {
+            return false;
+        }
+
+        token = value.ToString();
         return true;
     }
 }

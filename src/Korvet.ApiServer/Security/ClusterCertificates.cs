@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -16,6 +17,7 @@ namespace Korvet.ApiServer.Security;
 public sealed class ClusterCertificates : IDisposable
 {
     private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1", "Server Authentication");
+    private const string EcdsaWithSha256 = "1.2.840.10045.4.3.2";
 
     private ClusterCertificates(X509Certificate2 ca, X509Certificate2 serving, CertificateOptions options)
     {
@@ -133,7 +135,7 @@ public sealed class ClusterCertificates : IDisposable
 
     private static bool IsUsable(X509Certificate2 serving, X509Certificate2 ca, CertificateOptions options, DateTimeOffset now)
     {
-        if (serving.NotAfter.ToUniversalTime() - now.UtcDateTime < options.RenewBefore || !ChainsTo(serving, ca, now))
+        if (serving.NotAfter.ToUniversalTime() - now.UtcDateTime < options.RenewBefore || !(IssuedBy(serving, ca, now) ?? ChainsTo(serving, ca, now)))
         {
             return false;
         }
@@ -147,6 +149,48 @@ public sealed class ClusterCertificates : IDisposable
         var dns = new HashSet<string>(san.EnumerateDnsNames(), StringComparer.OrdinalIgnoreCase);
         var ips = new HashSet<IPAddress>(san.EnumerateIPAddresses());
         return options.DnsNames.All(dns.Contains) && options.IPAddresses.All(ips.Contains);
+    }
+
+    /// <summary>
+    /// The startup check of a reloaded serving certificate without <see cref="X509Chain"/> (which loads the whole system
+    /// trust store on Linux, ~1 s on a small machine): issuer name, validity of both at <paramref name="at"/>, and the
+    /// ECDSA-with-SHA256 signature over the TBSCertificate verified with the CA's key. Null when the certificates use
+    /// other algorithms (then the chain builder decides).
+    /// </summary>
+    private static bool? IssuedBy(X509Certificate2 certificate, X509Certificate2 ca, DateTimeOffset at)
+    {
+        using ECDsa? caKey = ca.GetECDsaPublicKey();
+        if (caKey is null)
+        {
+            return null;
+        }
+
+        DateTime when = at.UtcDateTime;
+        if (!certificate.IssuerName.RawData.AsSpan().SequenceEqual(ca.SubjectName.RawData)
+            || when < certificate.NotBefore.ToUniversalTime() || when > certificate.NotAfter.ToUniversalTime()
+            || when < ca.NotBefore.ToUniversalTime() || when > ca.NotAfter.ToUniversalTime())
+        {
+            return false;
+        }
+
+        try
+        {
+            // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm AlgorithmIdentifier, signatureValue BIT STRING }
+            var outer = new AsnReader(certificate.RawData, AsnEncodingRules.DER).ReadSequence();
+            ReadOnlyMemory<byte> tbs = outer.ReadEncodedValue();
+            AsnReader algorithm = outer.ReadSequence();
+            if (algorithm.ReadObjectIdentifier() != EcdsaWithSha256)
+            {
+                return null;
+            }
+
+            byte[] signature = outer.ReadBitString(out int unusedBits);
+            return unusedBits == 0 && caKey.VerifyData(tbs.Span, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        }
+        catch (AsnContentException)
+        {
+            return false;
+        }
     }
 
     private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca, DateTimeOffset at)

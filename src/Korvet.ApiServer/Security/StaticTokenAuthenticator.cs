@@ -11,12 +11,16 @@ namespace Korvet.ApiServer.Security;
 /// </summary>
 public sealed class StaticTokenAuthenticator
 {
+    private const int MaxStackTokenBytes = 1024;
+
     private readonly FrozenDictionary<string, UserInfo> _usersByTokenHash;
+    private readonly FrozenDictionary<string, UserInfo>.AlternateLookup<ReadOnlySpan<char>> _byHashSpan;
 
     private StaticTokenAuthenticator(string adminToken, FrozenDictionary<string, UserInfo> usersByTokenHash)
     {
         AdminToken = adminToken;
         _usersByTokenHash = usersByTokenHash;
+        _byHashSpan = usersByTokenHash.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The admin's bearer token (for the kubeconfig the server writes).</summary>
@@ -51,8 +55,28 @@ public sealed class StaticTokenAuthenticator
     }
 
     /// <summary>The user a token belongs to, or null when unknown.</summary>
-    public UserInfo? Authenticate(string token) =>
-        token.Length == 0 ? null : _usersByTokenHash.GetValueOrDefault(Hash(token));
+    /// <remarks>Runs on every request: hashes on the stack (no allocation) for tokens of ordinary length.</remarks>
+    public UserInfo? Authenticate(string token)
+    {
+        if (token.Length == 0)
+        {
+            return null;
+        }
+
+        int byteCount = Encoding.UTF8.GetByteCount(token);
+        if (byteCount > MaxStackTokenBytes)
+        {
+            return _usersByTokenHash.GetValueOrDefault(Hash(token));
+        }
+
+        Span<byte> utf8 = stackalloc byte[byteCount];
+        Encoding.UTF8.GetBytes(token, utf8);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8, digest);
+        Span<char> hex = stackalloc char[SHA256.HashSizeInBytes * 2];
+        Convert.TryToHexString(digest, hex, out _);
+        return _byHashSpan.TryGetValue(hex, out UserInfo? user) ? user : null;
+    }
 
     private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

@@ -70,9 +70,28 @@ public sealed partial class GenericStore
             return cache.TryGet(key) ?? throw StatusErrors.NotFound(resource, name);
         }
 
-        KeyValue kv = await GetLiveAsync(resource, key, name, cancellationToken);
-
+        // Consistent read: the newest revision. When the backend can tell the key's current mod revision cheaply and
+        // the watch cache holds exactly that revision, the cached object (and its response bytes) is the answer.
         StoredObject? cached = _caches.Existing(resource)?.TryGet(key);
+        if (cached is not null)
+        {
+            long? current;
+            try
+            {
+                current = await _backend.TryGetModRevisionAsync(key, cancellationToken);
+            }
+            catch (StorageException e)
+            {
+                throw MapStorage(e, resource, name);
+            }
+
+            if (current == cached.ResourceVersion)
+            {
+                return cached;
+            }
+        }
+
+        KeyValue kv = await GetLiveAsync(resource, key, name, cancellationToken);
         return cached is not null && cached.ResourceVersion == kv.ModRevision ? cached : new StoredObject(key, kv.Value, kv.ModRevision);
     }
 
@@ -267,26 +286,49 @@ public sealed partial class GenericStore
             : null;
 
     /// <summary>
-    /// Upstream's NamespaceLifecycle admission for creates: the namespace must exist and must not be terminating
-    /// (403 with the NamespaceTerminating cause).
+    /// Upstream's NamespaceLifecycle admission: the namespace must exist and not be terminating. Like upstream, the
+    /// namespace watch cache answers (no storage read on the create path); a namespace it does not hold (yet) is
+    /// looked up live, so a namespace created a moment ago is never refused. A deletion that started a moment ago may
+    /// still admit a create, exactly as upstream's informer-backed check does; the namespace controller deletes
+    /// whatever is left in a terminating namespace.
     /// </summary>
     private async Task EnsureNamespaceWritableAsync(ResourceDefinition resource, string ns, string name, CancellationToken cancellationToken)
     {
-        KeyValue? nsKv = await Call(() => _backend.GetAsync(KeyFor(_namespaces, "", ns), 0, cancellationToken), _namespaces, ns);
+        string key = KeyFor(_namespaces, "", ns);
+        if (_caches.Existing(_namespaces)?.TryGet(key) is { } cached)
+        {
+            if (IsTerminating(cached.Root))
+            {
+                throw NamespaceTerminating(resource, ns, name);
+            }
+
+            return;
+        }
+
+        KeyValue? nsKv = await Call(() => _backend.GetAsync(key, 0, cancellationToken), _namespaces, ns);
         if (nsKv is null)
         {
             throw StatusErrors.NotFound("", "namespaces", ns);
         }
 
         using JsonDocument doc = JsonDocument.Parse(nsKv.Value);
-        if (doc.RootElement.TryGetProperty("metadata", out JsonElement m) && m.TryGetProperty("deletionTimestamp", out _))
+        if (IsTerminating(doc.RootElement))
         {
-            string subject = name.Length == 0 ? resource.QualifiedName : $"{resource.QualifiedName} \"{name}\"";
-            throw new StatusException(403, "Forbidden",
-                $"{subject} is forbidden: unable to create new content in namespace {ns} because it is being terminated",
-                new StatusDetails(name.Length == 0 ? null : name, resource.Group.Length == 0 ? null : resource.Group, resource.Plural,
-                    [new StatusCause("NamespaceTerminating", $"namespace {ns} is being terminated", "metadata.namespace")]));
+            throw NamespaceTerminating(resource, ns, name);
         }
+    }
+
+    private static bool IsTerminating(JsonElement root) =>
+        root.TryGetProperty("metadata", out JsonElement m) && m.TryGetProperty("deletionTimestamp", out _);
+
+    /// <summary>403 with the NamespaceTerminating cause, as upstream's NamespaceLifecycle admission answers.</summary>
+    private static StatusException NamespaceTerminating(ResourceDefinition resource, string ns, string name)
+    {
+        string subject = name.Length == 0 ? resource.QualifiedName : $"{resource.QualifiedName} \"{name}\"";
+        return new StatusException(403, "Forbidden",
+            $"{subject} is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+            new StatusDetails(name.Length == 0 ? null : name, resource.Group.Length == 0 ? null : resource.Group, resource.Plural,
+                [new StatusCause("NamespaceTerminating", $"namespace {ns} is being terminated", "metadata.namespace")]));
     }
 
     /// <summary>Checks and fills kind/apiVersion and returns the (created if absent) metadata object.</summary>

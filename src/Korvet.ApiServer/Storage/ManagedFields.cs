@@ -24,6 +24,12 @@ public static class ManagedFields
         string subresource, bool excludeStatus)
     {
         var meta = (JsonObject)obj["metadata"]!;
+        if (old is null && subresource.Length == 0 && meta["managedFields"] is null)
+        {
+            StampCreate(obj, meta, manager, apiVersion, now, excludeStatus);
+            return;
+        }
+
         Dictionary<string, JsonNode?> newLeaves = Leaves(obj, subresource, excludeStatus);
         Dictionary<string, JsonNode?> oldLeaves = old is null ? new() : Leaves(old, subresource, excludeStatus);
 
@@ -99,6 +105,79 @@ public static class ManagedFields
         {
             meta.Remove("managedFields");
         }
+    }
+
+    /// <summary>
+    /// The create case of <see cref="Stamp"/> (no previous object, no entries): the writer owns every field, so its
+    /// FieldsV1 is built straight from the object's shape. The result is the one the general path builds from the
+    /// sorted leaf paths: children in ordinal order of their segment (<c>.</c> first), empty objects as leaves.
+    /// </summary>
+    private static void StampCreate(JsonObject obj, JsonObject meta, string manager, string apiVersion, DateTimeOffset now,
+        bool excludeStatus)
+    {
+        var top = new List<KeyValuePair<string, JsonNode?>>();
+        foreach ((string key, JsonNode? value) in obj)
+        {
+            if (IgnoredTopLevel.Contains(key) || (key == "status" && excludeStatus))
+            {
+                continue;
+            }
+
+            top.Add(new("f:" + key, FieldsOf(value)));
+        }
+
+        var owned = new List<KeyValuePair<string, JsonNode?>>();
+        foreach ((string key, JsonNode? value) in meta)
+        {
+            if (OwnedMetadata.Contains(key))
+            {
+                owned.Add(new("f:" + key, FieldsOf(value)));
+            }
+        }
+
+        if (owned.Count > 0)
+        {
+            top.Add(new("f:metadata", Sorted(owned)));
+        }
+
+        if (top.Count == 0)
+        {
+            meta.Remove("managedFields");
+            return;
+        }
+
+        meta["managedFields"] = new JsonArray(new JsonObject
+        {
+            ["manager"] = manager,
+            ["operation"] = "Update",
+            ["apiVersion"] = apiVersion,
+            ["time"] = Timestamps.Format(now),
+            ["fieldsType"] = "FieldsV1",
+            ["fieldsV1"] = Sorted(top),
+        });
+    }
+
+    /// <summary>FieldsV1 of one value: a non-empty map lists "." and its members; anything else is a leaf ({}).</summary>
+    private static JsonObject FieldsOf(JsonNode? node)
+    {
+        if (node is not JsonObject map || map.Count == 0)
+        {
+            return new JsonObject();
+        }
+
+        var children = new List<KeyValuePair<string, JsonNode?>>(map.Count + 1) { new(".", new JsonObject()) };
+        foreach ((string key, JsonNode? value) in map)
+        {
+            children.Add(new("f:" + key, FieldsOf(value)));
+        }
+
+        return Sorted(children);
+    }
+
+    private static JsonObject Sorted(List<KeyValuePair<string, JsonNode?>> members)
+    {
+        members.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return new JsonObject(members);
     }
 
     /// <summary>The manager name upstream derives: the fieldManager query, else the User-Agent up to its first '/'.</summary>

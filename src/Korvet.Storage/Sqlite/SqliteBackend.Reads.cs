@@ -35,6 +35,13 @@ public sealed partial class SqliteBackend
         }
     }
 
+    /// <remarks>From the in-memory index, which is updated when a batch commits (before its writers are answered).</remarks>
+    public ValueTask<long?> TryGetModRevisionAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return ValueTask.FromResult<long?>(_writer.Index.TryGetValue(key, out var state) && !state.Deleted ? state.ModRevision : 0);
+    }
+
     public Task<ListResult> ListAsync(string prefix, ListOptions options, CancellationToken cancellationToken = default)
     {
         StorageLimits.ValidatePrefix(prefix);
