@@ -1,3 +1,4 @@
+using Korvet.Bench.Scheduling;
 using Korvet.Bench.Storage;
 
 namespace Korvet.Bench;
@@ -10,7 +11,13 @@ public static class Program
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.WriteLine("usage: korvet-bench storage [--duration SECONDS] [--etcd PATH] [--watchers N] [--out FILE]");
+            Console.WriteLine("       korvet-bench scheduler [--nodes N] [--existing-pods N] [--pods N] [--creators N] [--timeout SECONDS] [--out FILE]");
             return 2;
+        }
+
+        if (args[0] == "scheduler")
+        {
+            return await SchedulerBenchmark.RunAsync(args[1..]);
         }
 
         var options = BenchOptions.Parse(args.Skip(1).ToArray());
