@@ -6,6 +6,7 @@ using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Storage;
 using Korvet.ApiServer.Watch;
 using Korvet.Client;
+using Korvet.Controllers;
 using Korvet.Scheduler;
 using Korvet.Server.Bootstrap;
 using Korvet.Storage;
@@ -27,8 +28,10 @@ public sealed class ServerHost : IAsyncDisposable
     private bool _stopped;
     private SchedulerHost? _scheduler;
 
-    private ServerHost(ServerOptions options, IBackend backend, ServerCredentials credentials, Korvet.ApiServer.ApiServer api, string kubeconfig)
+    private ServerHost(ServerOptions options, IBackend backend, ServerCredentials credentials, Korvet.ApiServer.ApiServer api, string kubeconfig,
+        ControllerManagerHost? controllers)
     {
+        Controllers = controllers;
         Options = options;
         _backend = backend;
         Credentials = credentials;
@@ -46,6 +49,10 @@ public sealed class ServerHost : IAsyncDisposable
     public string Kubeconfig { get; }
 
     public Uri BaseAddress => Api.BaseAddress;
+
+    /// <summary>The in-process controller manager (a client over loopback HTTPS with the admin token, under leader
+    /// election on Lease kube-system/kube-controller-manager), or null with <see cref="ServerOptions.DisableControllers"/>.</summary>
+    public ControllerManagerHost? Controllers { get; }
 
     public static async Task<ServerHost> StartAsync(ServerOptions options, ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
@@ -103,11 +110,15 @@ public sealed class ServerHost : IAsyncDisposable
                 storageTime.TotalMilliseconds);
         }
 
-        var host = new ServerHost(options, backend, credentials, api, kubeconfig);
+        var componentClient = new ClientOptions(new Uri($"https://{clientAddress}:{api.Port}"), credentials.CaPem, credentials.AdminToken);
+        ControllerManagerHost? controllers = options.DisableControllers
+            ? null
+            : ControllerManagerHost.Start(new ControllerManagerHostOptions(componentClient), loggerFactory);
+        var host = new ServerHost(options, backend, credentials, api, kubeconfig, controllers);
         if (!options.DisableScheduler)
         {
             // Like every component, the scheduler connects back over HTTPS with the admin credentials.
-            host._scheduler = SchedulerHost.Start(ClientOptions.FromKubeconfig(kubeconfig, options.DataDir), loggerFactory: loggerFactory);
+            host._scheduler = SchedulerHost.Start(componentClient, loggerFactory: loggerFactory);
         }
 
         return host;
@@ -144,6 +155,11 @@ public sealed class ServerHost : IAsyncDisposable
         if (_scheduler is not null)
         {
             await _scheduler.DisposeAsync();
+        }
+
+        if (Controllers is not null)
+        {
+            await Controllers.DisposeAsync();
         }
 
         await Api.DisposeAsync();

@@ -26,8 +26,14 @@ public static class SchedulerBenchmark
         string dir = Directory.CreateTempSubdirectory("korvet-bench-scheduler-").FullName;
         try
         {
-            await using ServerHost host = await ServerHost.StartAsync(new ServerOptions(dir, IPAddress.Loopback, HttpsPort: 0, DisableAgent: true));
-            Korvet.Scheduler.Scheduler scheduler = host.Scheduler?.Scheduler ?? throw new InvalidOperationException("the server runs no scheduler");
+            await using ServerHost host = await ServerHost.StartAsync(new ServerOptions(dir, IPAddress.Loopback, HttpsPort: 0, DisableAgent: true, DisableControllers: true));
+            Korvet.Scheduler.SchedulerHost schedulerHost = host.Scheduler ?? throw new InvalidOperationException("the server runs no scheduler");
+            while (schedulerHost.Current is null)
+            {
+                await Task.Delay(50);
+            }
+
+            Korvet.Scheduler.Scheduler scheduler = schedulerHost.Current;
             using var client = new KubernetesClient(ClientOptions.FromKubeconfig(host.Kubeconfig, dir) with { UserAgent = "korvet-bench" });
 
             var setup = Stopwatch.StartNew();
@@ -152,7 +158,7 @@ public static class SchedulerBenchmark
         {
             ResourceList<Pod> page = await client.Resource<Pod>().ListAsync(Namespace, new ListOptions { Limit = 5000, Continue = next });
             assigned += page.Items.Count(p => !string.IsNullOrEmpty(p.Spec?.NodeName) && p.Metadata?.Name?.StartsWith("pod-", StringComparison.Ordinal) == true);
-            next = string.IsNullOrEmpty(page.Metadata?.Continue) ? null : page.Metadata.Continue;
+            next = page.Continue;
         }
         while (next is not null);
         return assigned;
