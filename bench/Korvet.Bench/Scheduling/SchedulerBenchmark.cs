@@ -47,6 +47,8 @@ public static class SchedulerBenchmark
 
             Console.Error.WriteLine($"setup: {options.Nodes} nodes, {options.ExistingPods} existing pods in {setup.Elapsed.TotalSeconds:F1} s");
             long baseline = scheduler.BoundCount;
+            long cyclesBefore = scheduler.Cycles;
+            TimeSpan cycleTimeBefore = scheduler.CycleTime;
             var samples = new List<(double Seconds, long Created, long Bound)>();
             long created = 0;
             var clock = Stopwatch.StartNew();
@@ -85,7 +87,10 @@ public static class SchedulerBenchmark
             await creators;
             double createSeconds = samples.First(s => s.Created >= options.Pods).Seconds;
             int assigned = await CountAssignedAsync(client);
-            string report = Render(options, samples, firstBound, lastBound, lastCount, createSeconds, assigned, scheduler.FailedAttempts);
+            long cycles = scheduler.Cycles - cyclesBefore;
+            double cycleMicros = cycles == 0 ? 0 : (scheduler.CycleTime - cycleTimeBefore).TotalMicroseconds / cycles;
+            string report = Render(options, samples, firstBound, lastBound, lastCount, createSeconds, assigned, scheduler.FailedAttempts,
+                (cycles, cycleMicros));
             Console.WriteLine(report);
             if (options.OutputFile is not null)
             {
@@ -165,7 +170,7 @@ public static class SchedulerBenchmark
     }
 
     private static string Render(SchedulerBenchOptions options, List<(double Seconds, long Created, long Bound)> samples, double firstBound,
-        double lastBound, long bound, double createSeconds, int assigned, long failedAttempts)
+        double lastBound, long bound, double createSeconds, int assigned, long failedAttempts, (long Count, double MeanMicros) cycles)
     {
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
@@ -189,6 +194,7 @@ public static class SchedulerBenchmark
         sb.AppendLine(inv, $"- per-interval throughput: p50 {Pct(0.5):F0}, p90 {Pct(0.9):F0}, p99 {Pct(0.99):F0}, min {(perSecond.Count > 0 ? perSecond[0] : 0):F0} pods/s");
         sb.AppendLine(inv, $"- creates: {options.Pods:N0} pods in {createSeconds:F2} s ({options.Pods / Math.Max(1e-9, createSeconds):F0} creates/s)");
         sb.AppendLine(inv, $"- check: {assigned:N0}/{options.Pods:N0} pods have spec.nodeName in the API; {failedAttempts} failed scheduling attempts");
+        sb.AppendLine(inv, $"- scheduling cycles: {cycles.Count:N0}, mean {cycles.MeanMicros:F0} µs each (filter + score + assume; binding is asynchronous)");
         sb.AppendLine();
         sb.AppendLine("| t (s) | created | bound | bound/s |");
         sb.AppendLine("|---:|---:|---:|---:|");
