@@ -1,4 +1,5 @@
 using Korvet.Bench.Api;
+using Korvet.Bench.Scheduling;
 using Korvet.Bench.Storage;
 
 namespace Korvet.Bench;
@@ -13,7 +14,13 @@ public static class Program
             Console.WriteLine("usage: korvet-bench storage [--duration SECONDS] [--etcd PATH] [--watchers N] [--out FILE]");
             Console.WriteLine("       korvet-bench api [--duration SECONDS] [--clients N] [--protocol 1.1|2] [--list-size N] [--watchers N]");
             Console.WriteLine("                        [--watch-rate N] [--korvet PATH-TO-PUBLISHED-EXE] [--only get,create,list,watch,startup] [--out FILE]");
+            Console.WriteLine("       korvet-bench scheduler [--nodes N] [--existing-pods N] [--pods N] [--creators N] [--timeout SECONDS] [--out FILE]");
             return 2;
+        }
+
+        if (args[0] == "scheduler")
+        {
+            return await SchedulerBenchmark.RunAsync(args[1..]);
         }
 
         var options = BenchOptions.Parse(args.Skip(1).ToArray());

@@ -1,52 +1,77 @@
 using Korvet.Client;
 using Korvet.Client.Cache;
+using Korvet.Client.LeaderElection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Korvet.Scheduler;
 
 /// <summary>
-/// The scheduler as a component (<c>korvet scheduler</c>, or in-process in <c>korvet server</c>): its own client and
-/// informer factory over HTTPS, the scheduling loop on a background task. Start once; dispose to stop (the loop,
-/// informers and client are shut down in order).
+/// The scheduler as a component (<c>korvet scheduler</c>, or in-process in <c>korvet server</c>): its own client over
+/// HTTPS and, per term of leadership on Lease kube-system/kube-scheduler, a fresh informer factory and
+/// <see cref="Scheduler"/> (after losing the lease it campaigns again). Without leader election it schedules at once.
+/// Start once; dispose to stop and wait (the lease is released so another scheduler takes over at once).
 /// </summary>
 public sealed class SchedulerHost : IAsyncDisposable
 {
     private readonly KubernetesClient _client;
-    private readonly SharedInformerFactory _informers;
+    private readonly SchedulerOptions _options;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
     private readonly ILogger _logger;
+    private volatile Scheduler? _current;
 
-    private SchedulerHost(KubernetesClient client, SharedInformerFactory informers, Scheduler scheduler, ILogger logger)
+    private SchedulerHost(KubernetesClient client, SchedulerOptions options, TimeProvider time, ILogger logger)
     {
         _client = client;
-        _informers = informers;
-        Scheduler = scheduler;
+        _options = options;
+        _time = time;
         _logger = logger;
+        Identity = $"{Environment.MachineName}_{Guid.NewGuid():N}";
+        if (options.LeaderElect)
+        {
+            TimeSpan lease = options.LeaseDuration ?? TimeSpan.FromSeconds(15);
+            Elector = new LeaderElector(client, new LeaderElectionOptions(options.LeaseNamespace, options.LeaseName, Identity,
+                lease, lease * 2 / 3, lease * 2 / 15, ReleaseOnCancel: true), time);
+        }
+
         _run = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
     }
 
-    public Scheduler Scheduler { get; }
+    public string Identity { get; }
 
-    /// <summary>Completes when the loop stops (disposal, or a fatal error — logged).</summary>
+    /// <summary>The elector when leader election is on.</summary>
+    public LeaderElector? Elector { get; }
+
+    /// <summary>The scheduler of the current (or last) term; null before the first election is won.</summary>
+    public Scheduler? Current => _current;
+
+    /// <summary>Completes when the host stops (disposal) — or faults if it crashed.</summary>
     public Task Completion => _run;
 
     public static SchedulerHost Start(ClientOptions clientOptions, SchedulerOptions? options = null, ILoggerFactory? loggerFactory = null,
         TimeProvider? time = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
-        var client = new KubernetesClient(clientOptions with { UserAgent = "korvet-scheduler" }, loggerFactory);
-        var informers = new SharedInformerFactory(client, time);
-        var scheduler = new Scheduler(informers, options, time);
-        return new SchedulerHost(client, informers, scheduler, loggerFactory.CreateLogger<SchedulerHost>());
+        var client = new KubernetesClient(clientOptions with { UserAgent = "kube-scheduler" }, loggerFactory);
+        return new SchedulerHost(client, options ?? SchedulerOptions.Default, time ?? TimeProvider.System, loggerFactory.CreateLogger<SchedulerHost>());
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await Scheduler.RunAsync(cancellationToken);
+            if (Elector is null)
+            {
+                await RunTermAsync(cancellationToken);
+                return;
+            }
+
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Elector.RunAsync(RunTermAsync, cancellationToken);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -56,6 +81,19 @@ public sealed class SchedulerHost : IAsyncDisposable
             _logger.LogError(e, "scheduler stopped");
             throw;
         }
+    }
+
+    private async Task RunTermAsync(CancellationToken cancellationToken)
+    {
+        await using var informers = new SharedInformerFactory(_client, _time);
+        var scheduler = new Scheduler(informers, _options, _time);
+        _current = scheduler;
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            _logger.LogInformation("scheduler {Identity} is scheduling", Identity);
+        }
+
+        await scheduler.RunAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -75,7 +113,6 @@ public sealed class SchedulerHost : IAsyncDisposable
             // Already logged by the loop.
         }
 
-        await _informers.DisposeAsync();
         _client.Dispose();
         _stop.Dispose();
     }

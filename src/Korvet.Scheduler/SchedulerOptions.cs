@@ -13,6 +13,8 @@ namespace Korvet.Scheduler;
 /// <param name="RecordScheduledEvents">Whether to write a "Scheduled" event per bound pod (FailedScheduling is always written).</param>
 /// <param name="LeaseName">The leader-election Lease (kube-system/kube-scheduler).</param>
 /// <param name="LeaseNamespace">Namespace of <paramref name="LeaseName"/>.</param>
+/// <param name="LeaderElect">Schedule only while holding the Lease (several schedulers may run; one works).</param>
+/// <param name="LeaseDuration">Lease duration (default 15 s; renew deadline 2/3 of it, retry 2/15 of it).</param>
 public sealed record SchedulerOptions(
     string SchedulerName = SchedulerProfile.DefaultSchedulerName,
     int PercentageOfNodesToScore = 0,
@@ -20,7 +22,9 @@ public sealed record SchedulerOptions(
     SchedulingQueueOptions? Queue = null,
     bool RecordScheduledEvents = true,
     string LeaseName = "kube-scheduler",
-    string LeaseNamespace = "kube-system")
+    string LeaseNamespace = "kube-system",
+    bool LeaderElect = true,
+    TimeSpan? LeaseDuration = null)
 {
     public static SchedulerOptions Default { get; } = new();
 }

@@ -1,3 +1,4 @@
+using Korvet.Api.Coordination.V1;
 using Korvet.Api.Core.V1;
 using Korvet.Api.Meta.V1;
 using Korvet.Api.Resource;
@@ -69,6 +70,16 @@ public sealed class EndToEndTests : IClassFixture<TestCluster>
     {
         ResourceList<Event> events = await client.Resource<Event>().ListAsync("default");
         return events.Items.LastOrDefault(e => e.InvolvedObject?.Name == pod && e.Reason == reason);
+    }
+
+    [Fact]
+    public async Task TheInProcessSchedulerHoldsTheKubeSchedulerLease()
+    {
+        using var client = new KubernetesClient(ClientOptions.FromKubeconfigFile(_cluster.Kubeconfig));
+        SchedulerHost host = _cluster.Host.Scheduler!;
+        Lease lease = await EventuallyAsync(() => client.Resource<Lease>().TryGetAsync("kube-scheduler", "kube-system"), "the lease");
+        Assert.Equal(host.Identity, lease.Spec?.HolderIdentity);
+        Assert.NotNull(host.Current);
     }
 
     [Fact]

@@ -15,8 +15,10 @@ internal static class SchedulerCommand
         var kubeconfig = new Option<string>("--kubeconfig") { Description = "Kubeconfig of the API server to schedule for", Required = true };
         var name = new Option<string>("--scheduler-name") { Description = "Schedule pods with this spec.schedulerName", DefaultValueFactory = _ => "default-scheduler" };
         var percentage = new Option<int>("--percentage-of-nodes-to-score") { Description = "0 = adaptive (upstream default)", DefaultValueFactory = _ => 0 };
+        var leaderElect = new Option<bool>("--leader-elect") { Description = "Schedule only while holding Lease kube-system/kube-scheduler", DefaultValueFactory = _ => true };
         var command = new Command("scheduler", "Run the Korvet scheduler against an API server.");
         command.Options.Add(kubeconfig);
+        command.Options.Add(leaderElect);
         command.Options.Add(name);
         command.Options.Add(percentage);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -32,7 +34,7 @@ internal static class SchedulerCommand
                 return 1;
             }
 
-            var options = new SchedulerOptions(parseResult.GetValue(name)!, parseResult.GetValue(percentage));
+            var options = new SchedulerOptions(parseResult.GetValue(name)!, parseResult.GetValue(percentage), LeaderElect: parseResult.GetValue(leaderElect));
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             void OnSignal(PosixSignalContext context)
             {
