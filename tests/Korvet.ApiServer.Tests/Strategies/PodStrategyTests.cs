@@ -15,7 +15,9 @@ public sealed class PodStrategyTests
             {"containers":[{"name":"c","image":"nginx","imagePullPolicy":"Always","resources":{},
               "terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File"}],
              "dnsPolicy":"ClusterFirst","enableServiceLinks":true,"restartPolicy":"Always","schedulerName":"default-scheduler",
-             "securityContext":{},"terminationGracePeriodSeconds":30}
+             "securityContext":{},"terminationGracePeriodSeconds":30,
+             "tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":300},
+               {"key":"node.kubernetes.io/unreachable","operator":"Exists","effect":"NoExecute","tolerationSeconds":300}]}
             """, pod["spec"]);
         AssertJson("""{"phase":"Pending","qosClass":"BestEffort"}""", pod["status"]);
     }

@@ -27,7 +27,9 @@ public sealed class NodesAndJobsCluster : TestCluster
 
     public KubernetesClient Client { get; private set; } = null!;
 
-    protected override ServerOptions CreateOptions() => base.CreateOptions() with { DefaultTolerationSeconds = 2 };
+    // The controllers under test run here with test timings; the server's own (default) controller manager would run a
+    // second copy of each.
+    protected override ServerOptions CreateOptions() => base.CreateOptions() with { DefaultTolerationSeconds = 2, DisableControllers = true };
 
     public KubernetesClient NewClient() =>
         new(new ClientOptions(Host.BaseAddress, Host.Credentials.CaPem, Host.Credentials.AdminToken));
@@ -48,7 +50,8 @@ public sealed class NodesAndJobsCluster : TestCluster
             JobBackoffMax = TimeSpan.FromSeconds(1),
         };
         var context = new ControllerContext(Client, informers, options);
-        var manager = new ControllerManager(context, [new NodeLifecycleController(context), new JobController(context), new TtlAfterFinishedController(context)]);
+        var manager = new ControllerManager(context, [new NodeLifecycleController(context), new JobController(context), new TtlAfterFinishedController(context),
+            new Korvet.Controllers.GarbageCollector.GarbageCollectorController(context)]);
         _manager = manager.RunAsync(_stop.Token);
         var cronContext = new ControllerContext(Client, new SharedInformerFactory(Client), options, Clock);
         _cronManager = new ControllerManager(cronContext, [new CronJobController(cronContext)]).RunAsync(_stop.Token);
