@@ -219,10 +219,10 @@ public sealed class JobController : IController
     private async Task CreatePodAsync(string key, Api.Batch.V1.Job job, CancellationToken ct)
     {
         Pod pod = NewPod(job);
+        Pod created;
         try
         {
-            Pod created = await _context.Client.Resource<Pod>().CreateAsync(pod, ct).ConfigureAwait(false);
-            _events.Normal(job, "SuccessfulCreate", $"Created pod: {created.Metadata?.Name}");
+            created = await _context.Client.Resource<Pod>().CreateAsync(pod, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -234,6 +234,8 @@ public sealed class JobController : IController
 
             throw;
         }
+
+        _events.Normal(job, "SuccessfulCreate", $"Created pod: {created.Metadata?.Name}");
     }
 
     private async Task DeletePodAsync(string key, Api.Batch.V1.Job job, Pod pod, CancellationToken ct)
