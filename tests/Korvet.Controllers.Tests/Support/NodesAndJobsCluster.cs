@@ -50,8 +50,7 @@ public sealed class NodesAndJobsCluster : TestCluster
             JobBackoffMax = TimeSpan.FromSeconds(1),
         };
         var context = new ControllerContext(Client, informers, options);
-        var manager = new ControllerManager(context, [new NodeLifecycleController(context), new JobController(context), new TtlAfterFinishedController(context),
-            new Korvet.Controllers.GarbageCollector.GarbageCollectorController(context)]);
+        var manager = new ControllerManager(context, [new NodeLifecycleController(context), new JobController(context), new TtlAfterFinishedController(context)]);
         _manager = manager.RunAsync(_stop.Token);
         var cronContext = new ControllerContext(Client, new SharedInformerFactory(Client), options, Clock);
         _cronManager = new ControllerManager(cronContext, [new CronJobController(cronContext)]).RunAsync(_stop.Token);
