@@ -14,6 +14,10 @@ public sealed record ControllerManagerOptions(int ConcurrentSyncs = 5)
     /// <summary>Delay before a Job re-creates pods after its first failure; doubles per failure (upstream 10 s).</summary>
     public TimeSpan JobBackoffBase { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Pod garbage collection: terminated-pod threshold (upstream --terminated-pod-gc-threshold, 12500), period,
+    /// quarantine of missing nodes.</summary>
+    public PodGc.PodGcOptions PodGc { get; init; } = new();
+
     /// <summary>Cap of the Job failure backoff (upstream 6 min).</summary>
     public TimeSpan JobBackoffMax { get; init; } = TimeSpan.FromMinutes(6);
 }

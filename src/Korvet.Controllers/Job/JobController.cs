@@ -29,6 +29,7 @@ public sealed class JobController : IController
     private readonly ILogger _logger;
     private readonly Expectations _expectations;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _written = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Uid, HashSet<string> Uids)> _counted = new(StringComparer.Ordinal);
 
     public JobController(ControllerContext context)
     {
@@ -128,6 +129,7 @@ public sealed class JobController : IController
         {
             _expectations.Delete(key);
             _written.TryRemove(key, out _);
+            _counted.TryRemove(key, out _);
             return;
         }
 
@@ -141,13 +143,24 @@ public sealed class JobController : IController
 
         List<Pod> pods = _pods.Store.ByIndex(OwnerIndex, uid);
         DateTimeOffset now = _context.Time.GetUtcNow();
-        JobPlan plan = JobPlanner.Plan(job, pods, now, _context.Options.JobBackoffBase, _context.Options.JobBackoffMax);
+        if (!_counted.TryGetValue(key, out (string Uid, HashSet<string> Uids) entry) || entry.Uid != uid)
+        {
+            entry = (uid, new HashSet<string>(StringComparer.Ordinal));
+            _counted[key] = entry;
+        }
+
+        HashSet<string> counted = entry.Uids;
+        JobPlan plan = JobPlanner.Plan(job, pods, now, _context.Options.JobBackoffBase, _context.Options.JobBackoffMax, counted);
         if (plan.StatusChanged)
         {
             Api.Batch.V1.Job copy = Copy(job);
             copy.Status = plan.Status;
             Api.Batch.V1.Job updated = await _context.Client.Resource<Api.Batch.V1.Job>().UpdateStatusAsync(copy, ct).ConfigureAwait(false);
             _written[key] = Revision(updated);
+            var still = new HashSet<string>([.. plan.Status.UncountedTerminatedPods?.Succeeded ?? [], .. plan.Status.UncountedTerminatedPods?.Failed ?? []],
+                StringComparer.Ordinal);
+            counted.UnionWith(new[] { job.Status?.UncountedTerminatedPods?.Succeeded, job.Status?.UncountedTerminatedPods?.Failed }
+                .SelectMany(l => l ?? []).Where(u => !still.Contains(u)));
             AnnounceConditions(job, updated);
         }
 
@@ -206,10 +219,10 @@ public sealed class JobController : IController
     private async Task CreatePodAsync(string key, Api.Batch.V1.Job job, CancellationToken ct)
     {
         Pod pod = NewPod(job);
+        Pod created;
         try
         {
-            Pod created = await _context.Client.Resource<Pod>().CreateAsync(pod, ct).ConfigureAwait(false);
-            _events.Normal(job, "SuccessfulCreate", $"Created pod: {created.Metadata?.Name}");
+            created = await _context.Client.Resource<Pod>().CreateAsync(pod, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -221,6 +234,8 @@ public sealed class JobController : IController
 
             throw;
         }
+
+        _events.Normal(job, "SuccessfulCreate", $"Created pod: {created.Metadata?.Name}");
     }
 
     private async Task DeletePodAsync(string key, Api.Batch.V1.Job job, Pod pod, CancellationToken ct)

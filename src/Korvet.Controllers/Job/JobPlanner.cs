@@ -27,7 +27,10 @@ public static class JobPlanner
     /// <param name="now">The controller's clock.</param>
     /// <param name="backoffBase">Delay before re-creating after the first failure; doubles per failure (upstream 10 s).</param>
     /// <param name="backoffMax">Cap of that delay (upstream 6 min).</param>
-    public static JobPlan Plan(Api.Batch.V1.Job job, IReadOnlyList<Pod> pods, DateTimeOffset now, TimeSpan backoffBase, TimeSpan backoffMax)
+    /// <param name="counted">UIDs this controller already moved into the counters (a pod seen again with the
+    /// finalizer, e.g. from a stale cache, only loses its finalizer and is not counted twice).</param>
+    public static JobPlan Plan(Api.Batch.V1.Job job, IReadOnlyList<Pod> pods, DateTimeOffset now, TimeSpan backoffBase, TimeSpan backoffMax,
+        IReadOnlySet<string>? counted = null)
     {
         JobSpec spec = job.Spec ?? new JobSpec();
         JobStatus old = job.Status ?? new JobStatus();
@@ -39,8 +42,11 @@ public static class JobPlanner
         // Step 1: UIDs recorded as uncounted whose finalizer is gone (or pod gone) move to the counters.
         int succeeded = old.Succeeded ?? 0;
         int failed = old.Failed ?? 0;
-        succeeded += uncountedSucceeded.RemoveAll(uid => !HasFinalizer(byUid.GetValueOrDefault(uid)));
-        failed += uncountedFailed.RemoveAll(uid => !HasFinalizer(byUid.GetValueOrDefault(uid)));
+        // A UID already in `counted` is only dropped (a stale status must not count it twice).
+        succeeded += uncountedSucceeded.Count(uid => counted?.Contains(uid) != true && !HasFinalizer(byUid.GetValueOrDefault(uid)));
+        uncountedSucceeded.RemoveAll(uid => counted?.Contains(uid) == true || !HasFinalizer(byUid.GetValueOrDefault(uid)));
+        failed += uncountedFailed.Count(uid => counted?.Contains(uid) != true && !HasFinalizer(byUid.GetValueOrDefault(uid)));
+        uncountedFailed.RemoveAll(uid => counted?.Contains(uid) == true || !HasFinalizer(byUid.GetValueOrDefault(uid)));
 
         // Step 2: newly finished pods that still carry the finalizer are recorded as uncounted.
         var removeFinalizers = new List<Pod>();
@@ -77,6 +83,12 @@ public static class JobPlanner
             }
 
             List<string> list = podSucceeded ? uncountedSucceeded : uncountedFailed;
+            if (counted?.Contains(uid) == true)
+            {
+                removeFinalizers.Add(pod);
+                continue;
+            }
+
             if (!list.Contains(uid))
             {
                 list.Add(uid);
@@ -194,7 +206,8 @@ public static class JobPlanner
         }
         else if (uncountedSucceeded.Count == 0 && uncountedFailed.Count == 0)
         {
-            status.UncountedTerminatedPods = new UncountedTerminatedPods();
+            // Explicit empty lists: an omitted list could be read as "unchanged" by a merging writer.
+            status.UncountedTerminatedPods = new UncountedTerminatedPods { Succeeded = [], Failed = [] };
         }
 
         bool changed = !Api.Serialization.ApiJson.SerializeToUtf8Bytes(status).AsSpan()

@@ -30,7 +30,7 @@ public sealed class PodGcController : IController
     public PodGcController(ControllerContext context, PodGcOptions? options = null)
     {
         _context = context;
-        _options = options ?? new PodGcOptions();
+        _options = options ?? context.Options.PodGc;
         _logger = context.LoggerFactory.CreateLogger<PodGcController>();
         _queue = new WorkQueue<string>(time: context.Time);
         _pods = context.Informers.For<Pod>();

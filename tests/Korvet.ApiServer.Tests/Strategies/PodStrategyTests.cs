@@ -15,7 +15,9 @@ public sealed class PodStrategyTests
             {"containers":[{"name":"c","image":"nginx","imagePullPolicy":"Always","resources":{},
               "terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File"}],
              "dnsPolicy":"ClusterFirst","enableServiceLinks":true,"restartPolicy":"Always","schedulerName":"default-scheduler",
-             "securityContext":{},"terminationGracePeriodSeconds":30}
+             "securityContext":{},"terminationGracePeriodSeconds":30,
+             "tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":300},
+               {"key":"node.kubernetes.io/unreachable","operator":"Exists","effect":"NoExecute","tolerationSeconds":300}]}
             """, pod["spec"]);
         AssertJson("""{"phase":"Pending","qosClass":"BestEffort"}""", pod["status"]);
     }
@@ -123,5 +125,20 @@ public sealed class PodStrategyTests
         string error = UpdateError("", "pods", old, updated);
         Assert.Equal("Pending", (string?)updated["status"]!["phase"]);
         Assert.StartsWith("Pod \"p\" is invalid: metadata.labels: Invalid value: \"bad key!\": name part must consist of alphanumeric characters", error);
+    }
+
+    [Fact]
+    public void DefaultTolerationsRespectExistingOnes()
+    {
+        JsonObject pod = Defaulted("", "pods", """
+            {"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"nginx"}],
+             "tolerations":[{"key":"node.kubernetes.io/unreachable","operator":"Exists","effect":"NoExecute","tolerationSeconds":5}]}}
+            """);
+        AssertJson("""
+            [{"key":"node.kubernetes.io/unreachable","operator":"Exists","effect":"NoExecute","tolerationSeconds":5},
+             {"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":300}]
+            """, pod["spec"]!["tolerations"]);
+        JsonObject all = Defaulted("", "pods", """{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"nginx"}],"tolerations":[{"operator":"Exists"}]}}""");
+        AssertJson("""[{"operator":"Exists"}]""", all["spec"]!["tolerations"]);
     }
 }

@@ -25,16 +25,15 @@ public sealed class EndpointsControllerTests(LifecycleCluster cluster)
         return await cluster.Client.Resource<Pod>().CreateAsync(pod);
     }
 
-    private async Task SetStatusAsync(string name, string ip, bool ready)
-    {
-        Pod pod = await cluster.Client.Resource<Pod>().GetAsync(name, Ns);
-        pod.Status ??= new PodStatus();
-        pod.Status.Phase = "Running";
-        pod.Status.PodIP = ip;
-        pod.Status.PodIPs = [new PodIP { IP = ip }];
-        pod.Status.Conditions = [new PodCondition { Type = "Ready", Status = ready ? "True" : "False" }];
-        await cluster.Client.Resource<Pod>().UpdateStatusAsync(pod);
-    }
+    private Task SetStatusAsync(string name, string ip, bool ready) =>
+        Objects.UpdatePodStatusAsync(cluster.Client, Ns, name, status =>
+        {
+            status.Phase = "Running";
+            status.PodIP = ip;
+            status.PodIPs = [new PodIP { IP = ip }];
+            status.Conditions = [.. (status.Conditions ?? []).Where(c => c.Type != "Ready"),
+                new PodCondition { Type = "Ready", Status = ready ? "True" : "False" }];
+        });
 
     [KubectlFact]
     public async Task EndpointsAndSlicesFollowPodReadiness()

@@ -191,4 +191,15 @@ public sealed class JobPlannerTests
         Assert.Single(plan.Delete);
         Assert.Equal("Suspended", Assert.Single(plan.Status.Conditions!).Type);
     }
+
+    [Fact]
+    public void AlreadyCountedPodOnlyLosesItsFinalizer()
+    {
+        var status = new JobStatus { StartTime = new Time(Now), Failed = 1 };
+        Pod stale = NewPod("f", "Failed");
+        JobPlan plan = JobPlanner.Plan(NewJob(status: status), [stale], Now, Base, Max, new HashSet<string> { "f" });
+        Assert.Equal(1, plan.Status.Failed);
+        Assert.Null(plan.Status.UncountedTerminatedPods);
+        Assert.Same(stale, Assert.Single(plan.RemoveFinalizers));
+    }
 }

@@ -51,6 +51,28 @@ internal static class Objects
         return (d, rs, pod);
     }
 
+    /// <summary>
+    /// Sets a pod's status like a kubelet would: read, change, write the status subresource, again on conflict (the
+    /// in-process scheduler writes pods' PodScheduled condition meanwhile).
+    /// </summary>
+    public static async Task UpdatePodStatusAsync(KubernetesClient client, string ns, string name, Action<PodStatus> change)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            Pod pod = await client.Resource<Pod>().GetAsync(name, ns);
+            pod.Status ??= new PodStatus();
+            change(pod.Status);
+            try
+            {
+                await client.Resource<Pod>().UpdateStatusAsync(pod);
+                return;
+            }
+            catch (ApiException e) when (e.IsConflict && attempt < 20)
+            {
+            }
+        }
+    }
+
     /// <summary>The identity an owner reference needs.</summary>
     internal sealed record IKubernetesObjectLike(string ApiVersion, string Kind, string Name, string Uid);
 }

@@ -22,9 +22,7 @@ public sealed class PodGcControllerTests(LifecycleCluster cluster)
         });
         if (phase is not null)
         {
-            Pod pod = await cluster.Client.Resource<Pod>().GetAsync(name, Ns);
-            pod.Status!.Phase = phase;
-            await cluster.Client.Resource<Pod>().UpdateStatusAsync(pod);
+            await Objects.UpdatePodStatusAsync(cluster.Client, Ns, name, status => status.Phase = phase);
         }
 
         await Task.Delay(1100); // distinct creation timestamps (whole seconds)

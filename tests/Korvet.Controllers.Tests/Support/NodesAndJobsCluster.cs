@@ -27,7 +27,8 @@ public sealed class NodesAndJobsCluster : TestCluster
 
     public KubernetesClient Client { get; private set; } = null!;
 
-    // The server's own controller manager is off: this cluster runs the controllers under test with short timings itself.
+    // The controllers under test run here with test timings; the server's own (default) controller manager would run a
+    // second copy of each.
     protected override ServerOptions CreateOptions() => base.CreateOptions() with { DefaultTolerationSeconds = 2, DisableControllers = true };
 
     public KubernetesClient NewClient() =>
