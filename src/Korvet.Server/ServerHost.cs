@@ -5,6 +5,8 @@ using Korvet.ApiServer.Errors;
 using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Storage;
 using Korvet.ApiServer.Watch;
+using Korvet.Client;
+using Korvet.Controllers;
 using Korvet.Server.Bootstrap;
 using Korvet.Storage;
 using Microsoft.Extensions.Logging;
@@ -24,8 +26,10 @@ public sealed class ServerHost : IAsyncDisposable
     private readonly IBackend _backend;
     private bool _stopped;
 
-    private ServerHost(ServerOptions options, IBackend backend, ServerCredentials credentials, Korvet.ApiServer.ApiServer api, string kubeconfig)
+    private ServerHost(ServerOptions options, IBackend backend, ServerCredentials credentials, Korvet.ApiServer.ApiServer api, string kubeconfig,
+        ControllerManagerHost? controllers)
     {
+        Controllers = controllers;
         Options = options;
         _backend = backend;
         Credentials = credentials;
@@ -43,6 +47,10 @@ public sealed class ServerHost : IAsyncDisposable
     public string Kubeconfig { get; }
 
     public Uri BaseAddress => Api.BaseAddress;
+
+    /// <summary>The in-process controller manager (a client over loopback HTTPS with the admin token, under leader
+    /// election on Lease kube-system/kube-controller-manager), or null with <see cref="ServerOptions.DisableControllers"/>.</summary>
+    public ControllerManagerHost? Controllers { get; }
 
     public static async Task<ServerHost> StartAsync(ServerOptions options, ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
@@ -100,7 +108,11 @@ public sealed class ServerHost : IAsyncDisposable
                 storageTime.TotalMilliseconds);
         }
 
-        return new ServerHost(options, backend, credentials, api, kubeconfig);
+        ControllerManagerHost? controllers = options.DisableControllers
+            ? null
+            : ControllerManagerHost.Start(new ControllerManagerHostOptions(
+                new ClientOptions(new Uri($"https://{clientAddress}:{api.Port}"), credentials.CaPem, credentials.AdminToken)), loggerFactory);
+        return new ServerHost(options, backend, credentials, api, kubeconfig, controllers);
     }
 
     private static async Task CreateNamespacesAsync(Korvet.ApiServer.ApiServer api, CancellationToken cancellationToken)
@@ -128,6 +140,11 @@ public sealed class ServerHost : IAsyncDisposable
         }
 
         _stopped = true;
+        if (Controllers is not null)
+        {
+            await Controllers.DisposeAsync();
+        }
+
         await Api.DisposeAsync();
         await _backend.DisposeAsync();
         Credentials.Dispose();

@@ -10,6 +10,7 @@ namespace Korvet.Server;
 /// <param name="TokenFile">Static token file (<c>token,user,uid,"group1,group2"</c> per line), or null.</param>
 /// <param name="WriteKubeconfig">Extra path to write the admin kubeconfig to, or null.</param>
 /// <param name="DisableAgent">True to run without the in-process node agent.</param>
+/// <param name="DisableControllers">True to run without the in-process controller manager.</param>
 /// <param name="WatchCacheHistory">Events each watch cache keeps for resuming watches (null = default); tests use a
 /// tiny window to force 410 Expired.</param>
 public sealed record ServerOptions(
@@ -20,7 +21,8 @@ public sealed record ServerOptions(
     string? TokenFile = null,
     string? WriteKubeconfig = null,
     bool DisableAgent = false,
-    int? WatchCacheHistory = null)
+    int? WatchCacheHistory = null,
+    bool DisableControllers = false)
 {
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig.yaml");
 }

@@ -58,6 +58,18 @@ public sealed class InformerTests(ClientCluster cluster) : IClassFixture<ClientC
     }
 
     [Fact]
+    public void CloneIsDeep()
+    {
+        var pod = new Pod { Metadata = new ObjectMeta { Name = "a", Labels = new() { ["x"] = "1" } }, Spec = new PodSpec { NodeName = "n1" } };
+        Pod copy = ObjectCopy.Clone(pod);
+        copy.Metadata!.Labels!["x"] = "2";
+        copy.Spec!.NodeName = "n2";
+        Assert.Equal("1", pod.Metadata.Labels["x"]);
+        Assert.Equal("n1", pod.Spec.NodeName);
+        Assert.Equal("a", copy.Metadata.Name);
+    }
+
+    [Fact]
     public void CustomIndexes()
     {
         var store = new Store<Pod>();

@@ -12,6 +12,7 @@ public static class KorvetCommands
         root.Subcommands.Add(BuildVersion());
         root.Subcommands.Add(ServerCommand.Build());
         root.Subcommands.Add(KubeconfigCommand.Build());
+        root.Subcommands.Add(ControllerManagerCommand.Build());
         return root;
     }
 

@@ -20,9 +20,10 @@ internal static class ServerCommand
         var tokenFile = new Option<string?>("--token-file") { Description = "Static bearer token file (token,user,uid,\"groups\")" };
         var writeKubeconfig = new Option<string?>("--write-kubeconfig", "-o") { Description = "Also write the admin kubeconfig to this file" };
         var disableAgent = new Option<bool>("--disable-agent") { Description = "Do not run the in-process node agent" };
+        var disableControllers = new Option<bool>("--disable-controller-manager") { Description = "Do not run the in-process controller manager" };
 
         var command = new Command("server", "Run the Korvet control plane (API server).");
-        foreach (Option option in new Option[] { dataDir, bindAddress, port, datastore, tokenFile, writeKubeconfig, disableAgent })
+        foreach (Option option in new Option[] { dataDir, bindAddress, port, datastore, tokenFile, writeKubeconfig, disableAgent, disableControllers })
         {
             command.Options.Add(option);
         }
@@ -37,7 +38,8 @@ internal static class ServerCommand
 
             var options = new ServerOptions(
                 Path.GetFullPath(parseResult.GetValue(dataDir)!), address, parseResult.GetValue(port), parseResult.GetValue(datastore),
-                parseResult.GetValue(tokenFile), parseResult.GetValue(writeKubeconfig), parseResult.GetValue(disableAgent));
+                parseResult.GetValue(tokenFile), parseResult.GetValue(writeKubeconfig), parseResult.GetValue(disableAgent),
+                DisableControllers: parseResult.GetValue(disableControllers));
             return await RunAsync(options, parseResult.InvocationConfiguration.Error, cancellationToken);
         });
         return command;
