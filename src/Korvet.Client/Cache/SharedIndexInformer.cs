@@ -114,8 +114,14 @@ public sealed class SharedIndexInformer<T> : IInformer
                     needList = false;
                 }
 
+                long started = _time.GetTimestamp();
                 await WatchOnceAsync(ct).ConfigureAwait(false);
                 backoff = TimeSpan.FromSeconds(1);
+                if (_time.GetElapsedTime(started) < TimeSpan.FromMilliseconds(100))
+                {
+                    // A watch the server ends at once would otherwise spin; resuming a little later loses nothing.
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), _time, ct).ConfigureAwait(false);
+                }
             }
             catch (ApiException e) when (e.IsGone)
             {

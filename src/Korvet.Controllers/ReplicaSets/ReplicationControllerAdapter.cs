@@ -1,6 +1,7 @@
 using Korvet.Client;
 using Korvet.Api.Core.V1;
 using Korvet.Api.Meta.V1;
+using Korvet.Client;
 using Korvet.Api.Selectors;
 using LabelSelector = Korvet.Api.Selectors.LabelSelector;
 

@@ -72,7 +72,7 @@ public sealed class DeploymentControllerTests(WorkloadCluster cluster)
         Assert.True(exit == 0, output + error);
         Assert.Contains("deployment \"kc\" successfully rolled out", output);
 
-        (exit, output, error) = await cluster.RunAsync("set", "image", "deployment/kc", "kc=nginx:2", "-n", "default");
+        (exit, output, error) = await cluster.RunAsync("set", "image", "deployment/kc", "nginx=nginx:2", "-n", "default");
         Assert.True(exit == 0, output + error);
         (exit, output, error) = await cluster.RunAsync("rollout", "status", "deployment/kc", "-n", "default", "--timeout=60s");
         Assert.True(exit == 0, output + error);
@@ -103,7 +103,7 @@ public sealed class DeploymentControllerTests(WorkloadCluster cluster)
 
         (exit, output, error) = await cluster.RunAsync("rollout", "pause", "deployment/kc", "-n", "default");
         Assert.True(exit == 0, output + error);
-        (exit, output, error) = await cluster.RunAsync("set", "image", "deployment/kc", "kc=nginx:3", "-n", "default");
+        (exit, output, error) = await cluster.RunAsync("set", "image", "deployment/kc", "nginx=nginx:3", "-n", "default");
         Assert.True(exit == 0, output + error);
         await WorkloadCluster.WaitUntilAsync(async () => (await Deployments.GetAsync("kc", "default")).Status?.Conditions?.Any(c => c is { Type: "Progressing", Reason: "DeploymentPaused", Status: "Unknown" }) == true, "paused condition");
         await Task.Delay(500);

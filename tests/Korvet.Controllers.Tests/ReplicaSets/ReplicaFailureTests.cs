@@ -6,6 +6,7 @@ using Korvet.Api.Meta.V1;
 using Korvet.Client;
 using Korvet.Client.Cache;
 using Korvet.Controllers.ReplicaSets;
+using Korvet.Server;
 
 namespace Korvet.Controllers.Tests.ReplicaSets;
 
@@ -14,11 +15,11 @@ namespace Korvet.Controllers.Tests.ReplicaSets;
 /// stop the slow start after the failing batch, and clear once creates succeed. Its own server: no other controller
 /// may act on these sets.
 /// </summary>
-public sealed class ReplicaFailureTests : IClassFixture<TestCluster>
+public sealed class ReplicaFailureTests : IClassFixture<BareCluster>
 {
-    private readonly TestCluster _cluster;
+    private readonly BareCluster _cluster;
 
-    public ReplicaFailureTests(TestCluster cluster) => _cluster = cluster;
+    public ReplicaFailureTests(BareCluster cluster) => _cluster = cluster;
 
     [Fact]
     public async Task Failed_creates_set_ReplicaFailure_then_clear_it()
@@ -71,4 +72,10 @@ public sealed class ReplicaFailureTests : IClassFixture<TestCluster>
 
         public Task<Pod> PatchPodAsync(string ns, string name, string patch, CancellationToken ct) => inner.PatchPodAsync(ns, name, patch, ct);
     }
+}
+
+/// <summary>A server without its in-process controller manager, for tests that run their own controller instances.</summary>
+public sealed class BareCluster : TestCluster
+{
+    protected override ServerOptions CreateOptions() => base.CreateOptions() with { DisableControllers = true };
 }

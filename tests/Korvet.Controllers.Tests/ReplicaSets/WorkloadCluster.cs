@@ -1,23 +1,17 @@
 using Korvet.Api.Core.V1;
 using Korvet.Api.Meta.V1;
 using Korvet.Client;
-using Korvet.Client.Cache;
-using Korvet.Controllers.Deployments;
-using Korvet.Controllers.ReplicaSets;
 
 namespace Korvet.Controllers.Tests.ReplicaSets;
 
 /// <summary>
-/// A real in-process server plus the workload controllers (ReplicaSet, ReplicationController, Deployment) run by a
-/// ControllerManager over a client built from the server's kubeconfig. No scheduler or kubelet: tests play the kubelet
-/// by writing pod status through the status subresource (<see cref="MarkReadyAsync"/>).
+/// A real in-process server, which runs the controller manager (ControllerManager.CreateDefault: ReplicaSet,
+/// ReplicationController, Deployment, ...) itself, plus a client built from its kubeconfig. No scheduler or kubelet:
+/// tests play the kubelet by writing pod status through the status subresource (<see cref="MarkReadyAsync"/>).
 /// </summary>
 public sealed class WorkloadCluster : TestCluster
 {
-    private readonly CancellationTokenSource _stop = new();
     private KubernetesClient? _client;
-    private SharedInformerFactory? _informers;
-    private Task? _run;
 
     public KubernetesClient Client => _client ?? throw new InvalidOperationException("not started");
 
@@ -25,31 +19,10 @@ public sealed class WorkloadCluster : TestCluster
     {
         await base.InitializeAsync();
         _client = new KubernetesClient(ClientOptions.FromKubeconfigFile(Kubeconfig));
-        _informers = new SharedInformerFactory(_client);
-        var context = new ControllerContext(_client, _informers);
-        IController[] controllers =
-        [
-            new ReplicaSetController<Korvet.Api.Apps.V1.ReplicaSet>(context, new ReplicaSetAdapter()),
-            new ReplicaSetController<ReplicationController>(context, new ReplicationControllerAdapter()),
-            new DeploymentController(context),
-        ];
-        _run = new ControllerManager(context, controllers).RunAsync(_stop.Token);
-        await _informers.WaitForCacheSyncAsync(CancellationToken.None);
     }
 
     public override async Task DisposeAsync()
     {
-        await _stop.CancelAsync();
-        if (_run is not null)
-        {
-            await _run;
-        }
-
-        if (_informers is not null)
-        {
-            await _informers.DisposeAsync();
-        }
-
         _client?.Dispose();
         await base.DisposeAsync();
     }
