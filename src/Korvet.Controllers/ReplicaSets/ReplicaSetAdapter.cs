@@ -1,4 +1,3 @@
-using Korvet.Client;
 using Korvet.Api.Apps.V1;
 using Korvet.Api.Meta.V1;
 using Korvet.Client;

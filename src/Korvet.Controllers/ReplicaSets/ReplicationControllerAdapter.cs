@@ -1,4 +1,3 @@
-using Korvet.Client;
 using Korvet.Api.Core.V1;
 using Korvet.Api.Meta.V1;
 using Korvet.Client;
