@@ -141,6 +141,9 @@ public sealed class JobController : IController
             return;
         }
 
+        // Read the expectations before the pods (upstream's order): a create observed between the two would otherwise
+        // satisfy them while the snapshot below still misses that pod, and the plan would start one pod too many.
+        bool satisfied = _expectations.Satisfied(key);
         List<Pod> pods = _pods.Store.ByIndex(OwnerIndex, uid);
         DateTimeOffset now = _context.Time.GetUtcNow();
         if (!_counted.TryGetValue(key, out (string Uid, HashSet<string> Uids) entry) || entry.Uid != uid)
@@ -171,7 +174,7 @@ public sealed class JobController : IController
             await RemoveFinalizerAsync(pod, ct).ConfigureAwait(false);
         }
 
-        if (!_expectations.Satisfied(key))
+        if (!satisfied)
         {
             return;
         }
