@@ -141,6 +141,9 @@ public sealed class JobController : IController
             return;
         }
 
+        // Read the expectations before the pods (upstream's order): a create observed between the two would otherwise
+        // satisfy them while the snapshot below still misses that pod, and the plan would start one pod too many.
+        bool satisfied = _expectations.Satisfied(key);
         List<Pod> pods = _pods.Store.ByIndex(OwnerIndex, uid);
         DateTimeOffset now = _context.Time.GetUtcNow();
         if (!_counted.TryGetValue(key, out (string Uid, HashSet<string> Uids) entry) || entry.Uid != uid)
@@ -151,12 +154,14 @@ public sealed class JobController : IController
 
         HashSet<string> counted = entry.Uids;
         JobPlan plan = JobPlanner.Plan(job, pods, now, _context.Options.JobBackoffBase, _context.Options.JobBackoffMax, counted);
+        string? baseRv = job.Metadata.ResourceVersion;
         if (plan.StatusChanged)
         {
             Api.Batch.V1.Job copy = Copy(job);
             copy.Status = plan.Status;
             Api.Batch.V1.Job updated = await _context.Client.Resource<Api.Batch.V1.Job>().UpdateStatusAsync(copy, ct).ConfigureAwait(false);
             _written[key] = Revision(updated);
+            baseRv = updated.Metadata?.ResourceVersion;
             var still = new HashSet<string>([.. plan.Status.UncountedTerminatedPods?.Succeeded ?? [], .. plan.Status.UncountedTerminatedPods?.Failed ?? []],
                 StringComparer.Ordinal);
             counted.UnionWith(new[] { job.Status?.UncountedTerminatedPods?.Succeeded, job.Status?.UncountedTerminatedPods?.Failed }
@@ -169,7 +174,7 @@ public sealed class JobController : IController
             await RemoveFinalizerAsync(pod, ct).ConfigureAwait(false);
         }
 
-        if (!_expectations.Satisfied(key))
+        if (!satisfied)
         {
             return;
         }
@@ -185,6 +190,16 @@ public sealed class JobController : IController
 
         if (plan.Create > 0)
         {
+            // Creating is the one step a stale Job status makes unsafe (a counted pod looks unaccounted for): confirm
+            // that the status this plan builds on is still the live one.
+            Api.Batch.V1.Job? live = await _context.Client.Resource<Api.Batch.V1.Job>().TryGetAsync(job.Metadata.Name!, job.Metadata.Namespace, ct)
+                .ConfigureAwait(false);
+            if (live?.Metadata?.ResourceVersion != baseRv)
+            {
+                _queue.AddAfter(key, TimeSpan.FromMilliseconds(50));
+                return;
+            }
+
             _expectations.Expect(key, plan.Create, 0);
             await Parallel.ForEachAsync(Enumerable.Range(0, plan.Create), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
                 async (_, token) => await CreatePodAsync(key, job, token).ConfigureAwait(false)).ConfigureAwait(false);

@@ -41,7 +41,13 @@ public sealed class JobControllerTests(NodesAndJobsCluster cluster) : IClassFixt
             $"{p.Metadata!.Name} {p.Status?.Phase} created={p.Metadata.CreationTimestamp?.Value:O} deleted={p.Metadata.DeletionTimestamp?.Value:O} " +
             $"finalizers={string.Join(',', p.Metadata.Finalizers ?? [])} finished={p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Terminated?.FinishedAt?.Value:O}")) +
             "\nstatus: " + Api.Serialization.ApiJson.SerializeToObject(done.Status!).ToJsonString();
-        Assert.True(pods.Count == 3 && done.Status!.Succeeded == 3, dump);
+        if (pods.Count != 3 || done.Status!.Succeeded != 3)
+        {
+            (_, string events, _) = await cluster.RunAsync("get", "events", "--field-selector", "involvedObject.name=three", "-o",
+                "custom-columns=REASON:.reason,MESSAGE:.message,COUNT:.count");
+            Assert.Fail(dump + "\nevents:\n" + events);
+        }
+
         Assert.Equal(0, done.Status!.Failed);
         Assert.Equal(0, done.Status.Active);
         Assert.Equal(["SuccessCriteriaMet", "Complete"], done.Status.Conditions!.Select(c => c.Type));
