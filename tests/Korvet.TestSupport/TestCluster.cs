@@ -47,3 +47,10 @@ public class TestCluster : IAsyncLifetime
         }
     }
 }
+
+/// <summary>The API server alone (no controller manager, no scheduler): for tests of API semantics whose objects must
+/// stay exactly as the test wrote them.</summary>
+public sealed class ApiOnlyCluster : TestCluster
+{
+    protected override ServerOptions CreateOptions() => base.CreateOptions() with { DisableControllers = true, DisableScheduler = true };
+}

@@ -3,7 +3,7 @@ using static Korvet.ApiServer.Tests.Kubectl.KubectlAssert;
 namespace Korvet.ApiServer.Tests.Kubectl;
 
 /// <summary>Client-side apply (three-way strategic merge), re-apply after edits, and server-side apply with conflicts.</summary>
-public sealed class KubectlApplyTests : IClassFixture<TestCluster>
+public sealed class KubectlApplyTests : IClassFixture<ApiOnlyCluster>
 {
     private const string Manifest = """
         apiVersion: v1
@@ -44,7 +44,7 @@ public sealed class KubectlApplyTests : IClassFixture<TestCluster>
 
     private readonly TestCluster _server;
 
-    public KubectlApplyTests(TestCluster server) => _server = server;
+    public KubectlApplyTests(ApiOnlyCluster server) => _server = server;
 
     [KubectlFact]
     public async Task ReapplyMergesListItemsByKeyAndDropsRemovedKeys()

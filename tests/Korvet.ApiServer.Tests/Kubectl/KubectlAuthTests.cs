@@ -3,11 +3,11 @@ using static Korvet.ApiServer.Tests.Kubectl.KubectlAssert;
 namespace Korvet.ApiServer.Tests.Kubectl;
 
 /// <summary><c>auth whoami</c>, <c>auth can-i</c> and <c>create token</c> (TokenRequest) whose JWT the server accepts.</summary>
-public sealed class KubectlAuthTests : IClassFixture<TestCluster>
+public sealed class KubectlAuthTests : IClassFixture<ApiOnlyCluster>
 {
     private readonly TestCluster _server;
 
-    public KubectlAuthTests(TestCluster server) => _server = server;
+    public KubectlAuthTests(ApiOnlyCluster server) => _server = server;
 
     [KubectlFact]
     public async Task WhoAmIAndCanI()

@@ -3,11 +3,11 @@ using static Korvet.ApiServer.Tests.Kubectl.KubectlAssert;
 namespace Korvet.ApiServer.Tests.Kubectl;
 
 /// <summary>kubectl 1.32's <c>create</c> generators, which send protobuf bodies (<c>k8s\0</c> + runtime.Unknown).</summary>
-public sealed class KubectlCreateTests : IClassFixture<TestCluster>
+public sealed class KubectlCreateTests : IClassFixture<ApiOnlyCluster>
 {
     private readonly TestCluster _server;
 
-    public KubectlCreateTests(TestCluster server) => _server = server;
+    public KubectlCreateTests(ApiOnlyCluster server) => _server = server;
 
     [KubectlFact]
     public async Task GeneratorsCreateObjectsFromProtobufBodies()

@@ -3,11 +3,11 @@ using static Korvet.ApiServer.Tests.Kubectl.KubectlAssert;
 namespace Korvet.ApiServer.Tests.Kubectl;
 
 /// <summary>kubectl 1.32's <c>--validate</c> (Strict by default, warn, false = Ignore) against server-side field validation.</summary>
-public sealed class KubectlFieldValidationTests : IClassFixture<TestCluster>
+public sealed class KubectlFieldValidationTests : IClassFixture<ApiOnlyCluster>
 {
     private readonly TestCluster _server;
 
-    public KubectlFieldValidationTests(TestCluster server) => _server = server;
+    public KubectlFieldValidationTests(ApiOnlyCluster server) => _server = server;
 
     private static string Deployment(string name) => $"""
         apiVersion: apps/v1

@@ -3,11 +3,11 @@ using static Korvet.ApiServer.Tests.Kubectl.KubectlAssert;
 namespace Korvet.ApiServer.Tests.Kubectl;
 
 /// <summary>patch (json, merge, strategic), replace, label/annotate, set-based label and per-kind field selectors, delete -l.</summary>
-public sealed class KubectlPatchAndSelectTests : IClassFixture<TestCluster>
+public sealed class KubectlPatchAndSelectTests : IClassFixture<ApiOnlyCluster>
 {
     private readonly TestCluster _server;
 
-    public KubectlPatchAndSelectTests(TestCluster server) => _server = server;
+    public KubectlPatchAndSelectTests(ApiOnlyCluster server) => _server = server;
 
     [KubectlFact]
     public async Task PatchTypesAndReplace()

@@ -3,11 +3,11 @@ using static Korvet.ApiServer.Tests.Kubectl.KubectlAssert;
 namespace Korvet.ApiServer.Tests.Kubectl;
 
 /// <summary>Service IP and node-port allocation and the bootstrap <c>kubernetes</c> Service, as kubectl 1.32 shows them.</summary>
-public sealed class KubectlServiceTests : IClassFixture<TestCluster>
+public sealed class KubectlServiceTests : IClassFixture<ApiOnlyCluster>
 {
     private readonly TestCluster _server;
 
-    public KubectlServiceTests(TestCluster server) => _server = server;
+    public KubectlServiceTests(ApiOnlyCluster server) => _server = server;
 
     [KubectlFact]
     public async Task NodePortServiceGetsClusterIpAndNodePortAndKubernetesServiceExists()

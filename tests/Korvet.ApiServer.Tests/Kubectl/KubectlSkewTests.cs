@@ -2,11 +2,11 @@ namespace Korvet.ApiServer.Tests.Kubectl;
 
 /// <summary>Version skew: the bundled kubectl 1.30, 1.31 and 1.33 (the server reports 1.32) apply, get and delete a
 /// multi-document manifest. A minor that is not installed is reported and passed over.</summary>
-public sealed class KubectlSkewTests : IClassFixture<TestCluster>
+public sealed class KubectlSkewTests : IClassFixture<ApiOnlyCluster>
 {
     private readonly TestCluster _server;
 
-    public KubectlSkewTests(TestCluster server) => _server = server;
+    public KubectlSkewTests(ApiOnlyCluster server) => _server = server;
 
     private Task<(int Exit, string Out, string Err)> RunAsync(string binary, params string[] args) =>
         ProcessRunner.RunAsync(Korvet.TestSupport.Kubectl.StartInfoFor(binary, _server.Kubeconfig,

@@ -6,7 +6,7 @@ namespace Korvet.ApiServer.Tests.Kubectl;
 /// The real kubectl 1.32 against an in-process korvet server. Manifests are created with <c>--validate=false</c>
 /// because the server does not serve OpenAPI yet (kubectl's client-side validation needs /openapi/v3).
 /// </summary>
-public sealed class KubectlTests : IClassFixture<TestCluster>
+public sealed class KubectlTests : IClassFixture<ApiOnlyCluster>
 {
     private const string ConfigMapJson = """
         {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"NAME","labels":{"app":"demo"}},"data":{"greeting":"hello"}}
@@ -14,7 +14,7 @@ public sealed class KubectlTests : IClassFixture<TestCluster>
 
     private readonly TestCluster _server;
 
-    public KubectlTests(TestCluster server) => _server = server;
+    public KubectlTests(ApiOnlyCluster server) => _server = server;
 
     private static void Succeeded((int Exit, string Out, string Err) result) =>
         Assert.True(result.Exit == 0, $"kubectl failed ({result.Exit}): {result.Err}{result.Out}");

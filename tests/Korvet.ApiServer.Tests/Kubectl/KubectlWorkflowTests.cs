@@ -4,11 +4,11 @@ namespace Korvet.ApiServer.Tests.Kubectl;
 
 /// <summary>edit (with a scripted KUBE_EDITOR), apply -R over nested directories, delete --all / -l / --wait, diff and
 /// explain, each against a real server with the real kubectl 1.32.</summary>
-public sealed class KubectlWorkflowTests : IClassFixture<TestCluster>
+public sealed class KubectlWorkflowTests : IClassFixture<ApiOnlyCluster>
 {
     private readonly TestCluster _server;
 
-    public KubectlWorkflowTests(TestCluster server) => _server = server;
+    public KubectlWorkflowTests(ApiOnlyCluster server) => _server = server;
 
     private async Task<(int Exit, string Out, string Err)> EditAsync(string script, params string[] args)
     {
