@@ -1,10 +1,11 @@
 using Korvet.Bench.Api;
+using Korvet.Bench.Cluster;
 using Korvet.Bench.Scheduling;
 using Korvet.Bench.Storage;
 
 namespace Korvet.Bench;
 
-/// <summary>Benchmark driver: <c>korvet-bench storage|api [options]</c>. Results are printed as Markdown.</summary>
+/// <summary>Benchmark driver: <c>korvet-bench storage|api|cluster|scheduler [options]</c>. Results are printed as Markdown.</summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -14,8 +15,14 @@ public static class Program
             Console.WriteLine("usage: korvet-bench storage [--duration SECONDS] [--etcd PATH] [--watchers N] [--out FILE]");
             Console.WriteLine("       korvet-bench api [--duration SECONDS] [--clients N] [--protocol 1.1|2] [--list-size N] [--watchers N]");
             Console.WriteLine("                        [--watch-rate N] [--korvet PATH-TO-PUBLISHED-EXE] [--only get,create,list,watch,startup] [--out FILE]");
+            Console.WriteLine("       korvet-bench cluster [--nodes N] [--replicas N] [--memory-nodes N] [--memory-pods N] [--only deploy,memory] [--out FILE]");
             Console.WriteLine("       korvet-bench scheduler [--nodes N] [--existing-pods N] [--pods N] [--creators N] [--timeout SECONDS] [--out FILE]");
             return 2;
+        }
+
+        if (args[0] == "cluster")
+        {
+            return await ClusterBenchmark.RunAsync(args[1..]);
         }
 
         if (args[0] == "scheduler")

@@ -119,7 +119,18 @@ public sealed class LeaderElector
                 return;
             }
 
-            if (await TryAcquireOrRenewAsync(leading.Token).ConfigureAwait(false))
+            bool renewed;
+            try
+            {
+                renewed = await TryAcquireOrRenewAsync(leading.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (leading.IsCancellationRequested)
+            {
+                // Stopped (or lost) while a renewal was in flight: leadership ends here, not with an exception.
+                return;
+            }
+
+            if (renewed)
             {
                 lastRenew = _time.GetTimestamp();
             }
