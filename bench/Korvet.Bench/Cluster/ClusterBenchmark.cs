@@ -4,7 +4,6 @@ using System.Text;
 using Korvet.Api.Apps.V1;
 using Korvet.Api.Core.V1;
 using Korvet.Api.Meta.V1;
-using Korvet.Server;
 
 namespace Korvet.Bench.Cluster;
 
