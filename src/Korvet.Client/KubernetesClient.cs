@@ -36,6 +36,10 @@ public sealed class KubernetesClient : IDisposable
         var handler = new SocketsHttpHandler
         {
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+
+            // Like client-go: HTTP/2, so a component's many watches share a few TLS connections instead of one each
+            // (one per 100 streams, Kestrel's default stream limit).
+            EnableMultipleHttp2Connections = true,
             AutomaticDecompression = DecompressionMethods.None,
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = ValidateServer },
         };
@@ -71,7 +75,7 @@ public sealed class KubernetesClient : IDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Options.EffectiveRequestTimeout);
-        using var request = new HttpRequestMessage(method, pathAndQuery) { Content = content };
+        using var request = new HttpRequestMessage(method, pathAndQuery) { Content = content, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         if (accept is not null)
         {
             request.Headers.TryAddWithoutValidation("Accept", accept);
@@ -90,7 +94,7 @@ public sealed class KubernetesClient : IDisposable
     /// <summary>Opens a streaming response (a watch); the caller disposes it.</summary>
     internal async Task<HttpResponseMessage> OpenStreamAsync(string pathAndQuery, CancellationToken ct, string? accept = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         if (accept is not null)
         {
             request.Headers.TryAddWithoutValidation("Accept", accept);

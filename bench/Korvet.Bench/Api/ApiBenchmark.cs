@@ -57,7 +57,9 @@ public static class ApiBenchmark
         string dir = Directory.CreateTempSubdirectory("korvet-bench-api-").FullName;
         try
         {
-            await using ServerHost host = await ServerHost.StartAsync(new ServerOptions(dir, IPAddress.Loopback, HttpsPort: 0, DisableAgent: true));
+            // The API server alone: a scheduler or controllers would rewrite the objects the GETs read.
+            await using ServerHost host = await ServerHost.StartAsync(new ServerOptions(dir, IPAddress.Loopback, HttpsPort: 0, DisableAgent: true,
+                DisableScheduler: true, DisableControllers: true));
             using X509Certificate2 ca = X509Certificate2.CreateFromPem(host.Credentials.CaPem);
             string token = host.Credentials.AdminToken;
             string proto = options.Protocol == "2" ? "HTTP/2" : "HTTP/1.1";
