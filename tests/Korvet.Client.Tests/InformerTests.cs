@@ -164,6 +164,9 @@ public sealed class RelistTests(TinyWatchWindowCluster cluster) : IClassFixture<
         await Wait.UntilAsync(() => informer.Store.Get("kube-node-lease/after") is not null, "the cache to converge after the relist");
         Assert.NotNull(informer.Store.Get("kube-node-lease/kept"));
         Assert.Equal(2, informer.Store.Count);
+
+        // The store is updated before the handlers run (on the dispatch loop), so the add may still be on its way.
+        await Wait.UntilAsync(() => adds.Count >= 2, "the add handler for 'after'");
         Assert.Equal(["kept", "after"], adds);
         await cts.CancelAsync();
         await run;
