@@ -1,9 +1,9 @@
 using Korvet.Api.Apps.V1;
 using Korvet.Api.Meta.V1;
-using Korvet.Client;
 using Korvet.Api.Selectors;
-using LabelSelector = Korvet.Api.Selectors.LabelSelector;
 using Korvet.Api.Serialization;
+using Korvet.Client;
+using LabelSelector = Korvet.Api.Selectors.LabelSelector;
 using ApiReplicaSet = Korvet.Api.Apps.V1.ReplicaSet;
 
 namespace Korvet.Controllers.ReplicaSets;

@@ -1,7 +1,7 @@
 using Korvet.Api.Core.V1;
 using Korvet.Api.Meta.V1;
-using Korvet.Client;
 using Korvet.Api.Selectors;
+using Korvet.Client;
 using LabelSelector = Korvet.Api.Selectors.LabelSelector;
 
 namespace Korvet.Controllers.ReplicaSets;
