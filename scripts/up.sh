@@ -30,4 +30,7 @@ korvet server is running (pid $(cat "$data_dir/korvet.pid"), log $data_dir/serve
   export KUBECONFIG=$kubeconfig
   kubectl get all -n hello
 Stop it with: kill \$(cat $data_dir/korvet.pid)
+The controllers and the scheduler run in the server; the node agent that runs real containers is not built yet,
+so the sample pods stay Pending ("no nodes available to schedule pods"). To watch them schedule and run on
+simulated nodes instead: ./out/korvet server --data-dir /tmp/korvet-sim --https-listen-port 6444 --simulate-nodes 3
 MSG
