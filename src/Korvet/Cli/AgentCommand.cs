@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Korvet.Agent.Simulation;
 using Korvet.Client;
 using Microsoft.Extensions.Logging;
@@ -86,22 +85,15 @@ internal static class AgentCommand
 
     private static async Task<int> RunAsync(ClientOptions clientOptions, SimulationOptions simulation, TextWriter error, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-
-        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        using var lifetime = new ProcessLifetime(cancellationToken);
+        CancellationToken stop = lifetime.Stopping;
+        using ILoggerFactory loggers = ProcessLifetime.CreateLoggers();
         using var client = new KubernetesClient(clientOptions, loggers);
         await using var simulator = new NodeSimulator(client, simulation, loggerFactory: loggers);
         try
         {
-            await simulator.StartAsync(stop.Token);
-            await Task.Delay(Timeout.Infinite, stop.Token);
+            await simulator.StartAsync(stop);
+            await Task.Delay(Timeout.Infinite, stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Korvet.Client;
 using Korvet.Controllers;
 using Microsoft.Extensions.Logging;
@@ -41,18 +40,11 @@ internal static class ControllerManagerCommand
 
     private static async Task<int> RunAsync(ControllerManagerHostOptions options, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-
-        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        using var lifetime = new ProcessLifetime(cancellationToken);
+        CancellationToken stop = lifetime.Stopping;
+        using ILoggerFactory loggers = ProcessLifetime.CreateLoggers();
         await using ControllerManagerHost host = ControllerManagerHost.Start(options, loggers);
-        await Task.WhenAny(host.Completion, Task.Delay(Timeout.Infinite, stop.Token)); // until a signal (or a crash)
+        await Task.WhenAny(host.Completion, Task.Delay(Timeout.Infinite, stop)); // until a signal (or a crash)
         return host.Completion.IsFaulted ? 1 : 0;
     }
 }

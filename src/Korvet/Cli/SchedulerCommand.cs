@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Korvet.Client;
 using Korvet.Scheduler;
 using Microsoft.Extensions.Logging;
@@ -35,20 +34,13 @@ internal static class SchedulerCommand
             }
 
             var options = new SchedulerOptions(parseResult.GetValue(name)!, parseResult.GetValue(percentage), LeaderElect: parseResult.GetValue(leaderElect));
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            void OnSignal(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            }
-
-            using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-            using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-            using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+            using var lifetime = new ProcessLifetime(cancellationToken);
+            CancellationToken stop = lifetime.Stopping;
+            using ILoggerFactory loggers = ProcessLifetime.CreateLoggers();
             await using SchedulerHost host = SchedulerHost.Start(client, options, loggers);
             try
             {
-                await host.Completion.WaitAsync(stop.Token);
+                await host.Completion.WaitAsync(stop);
                 return 1;
             }
             catch (OperationCanceledException)

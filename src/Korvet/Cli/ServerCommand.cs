@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Runtime.InteropServices;
 using Korvet.Server;
 using Microsoft.Extensions.Logging;
 
@@ -72,21 +71,13 @@ internal static class ServerCommand
 
     private static async Task<int> RunAsync(ServerOptions options, TextWriter error, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-
-        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
+        using var lifetime = new ProcessLifetime(cancellationToken);
+        CancellationToken stop = lifetime.Stopping;
+        using ILoggerFactory loggers = ProcessLifetime.CreateLoggers(b => b.AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
         ServerHost host;
         try
         {
-            host = await ServerHost.StartAsync(options, loggers, stop.Token);
+            host = await ServerHost.StartAsync(options, loggers, stop);
         }
         catch (Exception e) when (e is NotSupportedException or IOException or UnauthorizedAccessException)
         {
@@ -98,7 +89,7 @@ internal static class ServerCommand
         {
             try
             {
-                await Task.Delay(Timeout.Infinite, stop.Token);
+                await Task.Delay(Timeout.Infinite, stop);
             }
             catch (OperationCanceledException)
             {
