@@ -48,6 +48,23 @@ public sealed class WorkloadCluster : TestCluster
                 continue;
             }
 
+            if (await MarkPodReadyAsync(pod))
+            {
+                changed++;
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// Writes Running/Ready status on one pod. A conflict (the scheduler records PodScheduled=False on pods it cannot
+    /// place, concurrently with this) is retried on a fresh copy, so callers never lose a pod to that race.
+    /// </summary>
+    private async Task<bool> MarkPodReadyAsync(Pod pod)
+    {
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
             var now = new Time(DateTimeOffset.UtcNow);
             pod.Status = new PodStatus
             {
@@ -63,15 +80,31 @@ public sealed class WorkloadCluster : TestCluster
             try
             {
                 await Client.Resource<Pod>().UpdateStatusAsync(pod);
-                changed++;
+                return true;
             }
-            catch (ApiException e) when (e.IsConflict || e.IsNotFound)
+            catch (ApiException e) when (e.IsNotFound)
             {
-                // Changed or deleted meanwhile: the next round sees it.
+                return false;
+            }
+            catch (ApiException e) when (e.IsConflict)
+            {
+                try
+                {
+                    pod = await Client.Resource<Pod>().GetAsync(pod.Metadata!.Name!, pod.Metadata.Namespace);
+                }
+                catch (ApiException gone) when (gone.IsNotFound)
+                {
+                    return false;
+                }
+
+                if (pod.Metadata?.DeletionTimestamp is not null)
+                {
+                    return false;
+                }
             }
         }
 
-        return changed;
+        return false;
     }
 
     /// <summary>

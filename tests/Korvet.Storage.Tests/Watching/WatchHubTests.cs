@@ -39,7 +39,11 @@ public sealed class WatchHubTests
             }
         });
         Assert.Equal(StorageErrorCode.Unavailable, error.Code);
-        Assert.Equal([2, 3, 4], drained);
+        // The pending reader's continuation runs on the thread pool and may take revision 1 out of the channel
+        // before or after the channel fills; it then stays suspended at its yield until the next MoveNextAsync, so
+        // it frees at most that one slot. Either way the delivered revisions are gap-free and the rest is cut off.
+        Assert.True(drained.SequenceEqual([2L, 3L, 4L]) || drained.SequenceEqual([2L, 3L, 4L, 5L]),
+            $"drained: {string.Join(",", drained)}");
     }
 
     [Fact]
