@@ -85,6 +85,35 @@ public sealed class InformerTests(ClientCluster cluster) : IClassFixture<ClientC
     }
 
     [Fact]
+    public async Task CachedObjectsCarryNoManagedFieldsAndUpdatesFromThemKeepTheServersEntries()
+    {
+        var configMaps = cluster.Client.Resource<ConfigMap>();
+        ConfigMap created = await configMaps.CreateAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "stripped", Namespace = "kube-public" }, Data = new() { ["a"] = "1" } });
+        Assert.NotEmpty(created.Metadata!.ManagedFields!);
+
+        await using var factory = new SharedInformerFactory(cluster.Client);
+        SharedIndexInformer<ConfigMap> informer = factory.For<ConfigMap>();
+        await using var keeping = new SharedInformerFactory(cluster.Client, keepManagedFields: true);
+        SharedIndexInformer<ConfigMap> keeper = keeping.For<ConfigMap>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await factory.StartAsync(cts.Token);
+        await keeping.StartAsync(cts.Token);
+        await factory.WaitForCacheSyncAsync(cts.Token);
+        await keeping.WaitForCacheSyncAsync(cts.Token);
+        Assert.Null(informer.Store.Get("kube-public", "stripped")!.Metadata!.ManagedFields);
+        Assert.NotEmpty(keeper.Store.Get("kube-public", "stripped")!.Metadata!.ManagedFields!);
+
+        // Another manager (as a controller would be) updates from its cached copy.
+        using var controller = new KubernetesClient(ClientOptions.FromKubeconfigFile(cluster.Kubeconfig) with { UserAgent = "some-controller" });
+        ConfigMap copy = ObjectCopy.Clone(informer.Store.Get("kube-public", "stripped")!);
+        copy.Data!["b"] = "2";
+        ConfigMap updated = await controller.Resource<ConfigMap>().UpdateAsync(copy);
+        Assert.Equal(2, updated.Metadata!.ManagedFields!.Count);
+        await Wait.UntilAsync(() => informer.Store.Get("kube-public", "stripped")?.Data?.ContainsKey("b") == true, "the watched update");
+        Assert.Null(informer.Store.Get("kube-public", "stripped")!.Metadata!.ManagedFields);
+    }
+
+    [Fact]
     public async Task ReplaceDeliversTheDifference()
     {
         // Never reaches a server: only the relist diff and the dispatch loop run.

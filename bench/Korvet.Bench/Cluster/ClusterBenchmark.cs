@@ -96,13 +96,22 @@ public static class ClusterBenchmark
         await cluster.WaitRunningAsync("mem", options.MemoryPods, options.Timeout);
         TimeSpan running = clock.Elapsed;
         long full = SettledRss();
+        GCMemoryInfo gcInfo = GC.GetGCMemoryInfo();
+        long managed = gcInfo.HeapSizeBytes;
+        long committed = gcInfo.TotalCommittedBytes;
+        if (options.Hold > TimeSpan.Zero)
+        {
+            Console.Error.WriteLine($"holding pid {Environment.ProcessId} for {options.Hold.TotalSeconds:F0} s");
+            await Task.Delay(options.Hold);
+        }
+
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"## Memory: {options.MemoryNodes} simulated nodes, {options.MemoryPods} pods ({deployments} Deployments)");
         text.AppendLine();
         text.AppendLine("| state | RSS of the whole process (server, controllers, scheduler, simulated nodes) |");
         text.AppendLine("|---|---|");
         text.AppendLine(CultureInfo.InvariantCulture, $"| baseline: {options.MemoryNodes} nodes, no pods | {nodesOnly / 1048576.0:F0} MB |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| {options.MemoryPods} pods Running (after {running.TotalSeconds:F0} s) | {full / 1048576.0:F0} MB ({(full - nodesOnly) / 1024.0 / options.MemoryPods:F1} KB per pod above the baseline) |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {options.MemoryPods} pods Running (after {running.TotalSeconds:F0} s) | {full / 1048576.0:F0} MB ({(full - nodesOnly) / 1024.0 / options.MemoryPods:F1} KB per pod above the baseline; managed heap {managed / 1048576.0:F0} MB, GC committed {committed / 1048576.0:F0} MB) |");
         text.AppendLine();
         return text.ToString();
     }

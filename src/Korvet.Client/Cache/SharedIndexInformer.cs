@@ -17,6 +17,8 @@ namespace Korvet.Client.Cache;
 /// enqueue work. A handler added after start first receives an add for every cached object.</item>
 /// </list>
 /// Updates are delivered only when the resourceVersion changed. Run once with <see cref="RunAsync"/>.
+/// An optional transform runs on every received object before it is cached or handed to handlers (client-go's
+/// SetTransform), e.g. to drop fields the process never reads.
 /// </summary>
 public sealed class SharedIndexInformer<T> : IInformer
     where T : class, IKubernetesObject
@@ -30,6 +32,7 @@ public sealed class SharedIndexInformer<T> : IInformer
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly TimeSpan? _watchTimeout;
+    private readonly Func<T, T>? _transform;
     private readonly Lock _writeLock = new();
     private readonly Channel<Notification> _notifications = Channel.CreateUnbounded<Notification>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -38,9 +41,10 @@ public sealed class SharedIndexInformer<T> : IInformer
     private int _listCount;
 
     public SharedIndexInformer(ResourceClient<T> client, string? ns = null, string? labelSelector = null, string? fieldSelector = null,
-        ILogger? logger = null, TimeProvider? time = null, TimeSpan? watchTimeout = null)
+        ILogger? logger = null, TimeProvider? time = null, TimeSpan? watchTimeout = null, Func<T, T>? transform = null)
     {
         _watchTimeout = watchTimeout;
+        _transform = transform;
         _client = client;
         _namespace = ns;
         _labelSelector = labelSelector;
@@ -162,7 +166,7 @@ public sealed class SharedIndexInformer<T> : IInformer
 
             foreach (T item in page.Items)
             {
-                items[ObjectKey.Of(item)] = item;
+                items[ObjectKey.Of(item)] = Transform(item);
             }
 
             cont = page.Continue;
@@ -171,6 +175,8 @@ public sealed class SharedIndexInformer<T> : IInformer
 
         Replace(items, rv);
     }
+
+    private T Transform(T obj) => _transform is null ? obj : _transform(obj);
 
     /// <summary>Makes the cache equal to a fresh list, notifying the difference (add / changed RV / gone).</summary>
     internal void Replace(Dictionary<string, T> items, string rv)
@@ -215,8 +221,9 @@ public sealed class SharedIndexInformer<T> : IInformer
             AllowWatchBookmarks = true,
             TimeoutSeconds = _watchTimeout is { } t ? Math.Max(1, (long)t.TotalSeconds) : 300 + Random.Shared.Next(300),
         };
-        await foreach (WatchEvent<T> e in _client.WatchAsync(_namespace, options, ct).ConfigureAwait(false))
+        await foreach (WatchEvent<T> received in _client.WatchAsync(_namespace, options, ct).ConfigureAwait(false))
         {
+            WatchEvent<T> e = received.Type == WatchEventType.Bookmark ? received : received with { Object = Transform(received.Object) };
             string? rv = e.Object.Metadata?.ResourceVersion;
             lock (_writeLock)
             {

@@ -6,8 +6,11 @@ namespace Korvet.Client.Cache;
 /// One informer per resource type (cluster-wide) shared by every controller of a process, so each type is listed and
 /// watched once. Create informers with <see cref="For{T}"/> and register handlers, then <see cref="StartAsync"/>;
 /// informers created later start at the next <see cref="StartAsync"/>. Thread-safe. Dispose stops them all.
+/// Cached objects carry no <c>metadata.managedFields</c> unless <paramref name="keepManagedFields"/> (as upstream's
+/// controller manager and scheduler strip them): they are the bulk of most objects and no controller reads them; the
+/// API server keeps the live entries when an update leaves them out.
 /// </summary>
-public sealed class SharedInformerFactory(KubernetesClient client, TimeProvider? time = null) : IAsyncDisposable
+public sealed class SharedInformerFactory(KubernetesClient client, TimeProvider? time = null, bool keepManagedFields = false) : IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Type, IInformer> _informers = [];
@@ -26,12 +29,23 @@ public sealed class SharedInformerFactory(KubernetesClient client, TimeProvider?
             if (!_informers.TryGetValue(typeof(T), out IInformer? informer))
             {
                 informer = new SharedIndexInformer<T>(client.Resource<T>(), logger: client.LoggerFactory.CreateLogger($"Korvet.Client.Informer.{typeof(T).Name}"),
-                    time: time);
+                    time: time, transform: keepManagedFields ? null : StripManagedFields<T>);
                 _informers[typeof(T)] = informer;
             }
 
             return (SharedIndexInformer<T>)informer;
         }
+    }
+
+    private static T StripManagedFields<T>(T obj)
+        where T : class, IKubernetesObject
+    {
+        if (obj.Metadata is { ManagedFields: not null } meta)
+        {
+            meta.ManagedFields = null;
+        }
+
+        return obj;
     }
 
     /// <summary>Starts every informer not yet started; they run until <paramref name="ct"/> fires or disposal.</summary>
