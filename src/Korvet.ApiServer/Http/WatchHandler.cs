@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Korvet.ApiServer.Errors;
 using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Routing;
@@ -223,7 +224,8 @@ public sealed class WatchHandler
             }
             else
             {
-                TableConverter.WritePartialObjectMetadata(w, ev.Event.Object.Root);
+                using JsonDocument doc = ev.Event.Object.Parse();
+                TableConverter.WritePartialObjectMetadata(w, doc.RootElement);
             }
         });
         return _writer.Encoder.WatchEvent(shape.Encoding, CacheEvent.TypeName(ev.Kind), obj);
