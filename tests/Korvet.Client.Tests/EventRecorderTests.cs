@@ -13,7 +13,7 @@ public sealed class EventRecorderTests(ClientCluster cluster) : IClassFixture<Cl
             new ConfigMap { Metadata = new ObjectMeta { Name = "evented", Namespace = "default" } });
         var recorder = new EventRecorder(cluster.Client, "test-controller", "host-1");
 
-        Event first = await recorder.RecordAsync(subject, EventRecorder.TypeNormal, "Synced", "all good");
+        Event first = (await recorder.RecordAsync(subject, EventRecorder.TypeNormal, "Synced", "all good"))!;
         Assert.Equal(1, first.Count);
         Assert.Equal("ConfigMap", first.InvolvedObject!.Kind);
         Assert.Equal(subject.Metadata!.Uid, first.InvolvedObject.Uid);
@@ -21,11 +21,11 @@ public sealed class EventRecorderTests(ClientCluster cluster) : IClassFixture<Cl
         Assert.Equal("test-controller", first.ReportingController);
         Assert.NotNull(first.FirstTimestamp);
 
-        Event second = await recorder.RecordAsync(subject, EventRecorder.TypeNormal, "Synced", "all good");
+        Event second = (await recorder.RecordAsync(subject, EventRecorder.TypeNormal, "Synced", "all good"))!;
         Assert.Equal(first.Metadata!.Name, second.Metadata!.Name);
         Assert.Equal(2, second.Count);
 
-        Event other = await recorder.RecordAsync(subject, EventRecorder.TypeWarning, "Failed", "boom");
+        Event other = (await recorder.RecordAsync(subject, EventRecorder.TypeWarning, "Failed", "boom"))!;
         Assert.NotEqual(first.Metadata.Name, other.Metadata!.Name);
 
         var events = await cluster.Client.Resource<Event>().ListAsync("default");

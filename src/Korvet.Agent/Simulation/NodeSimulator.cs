@@ -43,7 +43,8 @@ public sealed class NodeSimulator : IAsyncDisposable
         var nodeAddresses = new AddressBlocks(options.NodeCidr, 1);
         _nodes = Enumerable.Range(0, options.Count).Select(i => new SimulatedNode(options, i, podBlocks, nodeAddresses)).ToList();
         _byName = _nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
-        _nodeInformer = new SharedIndexInformer<Node>(client.Resource<Node>(), logger: loggerFactory.CreateLogger("Korvet.Agent.Simulation.Nodes"), time: _time);
+        _nodeInformer = new SharedIndexInformer<Node>(client.Resource<Node>(), logger: loggerFactory.CreateLogger("Korvet.Agent.Simulation.Nodes"), time: _time,
+            transform: InformerTransforms.StripManagedFields);
         _pods = new SimulatedPods(client, options, _byName, new PodAddresses(podBlocks), _time, loggerFactory.CreateLogger<SimulatedPods>());
     }
 

@@ -36,7 +36,8 @@ internal sealed class SimulatedPods
         _time = time;
         _logger = logger;
         _queue = new WorkQueue<string>(time: time);
-        _informer = new SharedIndexInformer<Pod>(client.Resource<Pod>(), fieldSelector: "spec.nodeName!=", logger: logger, time: time);
+        _informer = new SharedIndexInformer<Pod>(client.Resource<Pod>(), fieldSelector: "spec.nodeName!=", logger: logger, time: time,
+            transform: InformerTransforms.StripManagedFields);
         _informer.AddEventHandler(Enqueue, (_, pod) => Enqueue(pod), Enqueue);
     }
 

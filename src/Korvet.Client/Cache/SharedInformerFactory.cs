@@ -29,23 +29,12 @@ public sealed class SharedInformerFactory(KubernetesClient client, TimeProvider?
             if (!_informers.TryGetValue(typeof(T), out IInformer? informer))
             {
                 informer = new SharedIndexInformer<T>(client.Resource<T>(), logger: client.LoggerFactory.CreateLogger($"Korvet.Client.Informer.{typeof(T).Name}"),
-                    time: time, transform: keepManagedFields ? null : StripManagedFields<T>);
+                    time: time, transform: keepManagedFields ? null : InformerTransforms.StripManagedFields<T>);
                 _informers[typeof(T)] = informer;
             }
 
             return (SharedIndexInformer<T>)informer;
         }
-    }
-
-    private static T StripManagedFields<T>(T obj)
-        where T : class, IKubernetesObject
-    {
-        if (obj.Metadata is { ManagedFields: not null } meta)
-        {
-            meta.ManagedFields = null;
-        }
-
-        return obj;
     }
 
     /// <summary>Starts every informer not yet started; they run until <paramref name="ct"/> fires or disposal.</summary>

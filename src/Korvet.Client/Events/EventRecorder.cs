@@ -10,11 +10,12 @@ namespace Korvet.Client.Events;
 
 /// <summary>
 /// Writes core/v1 Events about objects (what <c>kubectl describe</c> and <c>kubectl get events</c> show): involvedObject,
-/// reason, message, type, source.component/host, first/lastTimestamp, count, reportingComponent/Instance. A repeat of
-/// the same (object, type, reason, message) within this recorder bumps <c>count</c> and <c>lastTimestamp</c> of the
-/// earlier Event with a merge patch instead of creating another (client-go's event correlator, minus similarity
-/// grouping). Writes are serialized per recorder; <see cref="Normal"/>/<see cref="Warning"/> never throw (failures are
-/// logged: events are best effort). Thread-safe.
+/// reason, message, type, source.component/host, first/lastTimestamp, count, reportingComponent/Instance. Events go
+/// through client-go's correlation (<see cref="EventCorrelator"/>): a repeat bumps <c>count</c> and
+/// <c>lastTimestamp</c> of the earlier Event with a merge patch, many similar events fold into one combined Event, and
+/// an object's events beyond a burst of 25 are dropped. Writes are serialized per recorder;
+/// <see cref="Normal"/>/<see cref="Warning"/> never throw and never block (failures are logged: events are best
+/// effort) and, like client-go's broadcaster queue, drop events while 1,000 are already waiting. Thread-safe.
 /// </summary>
 public sealed class EventRecorder
 {
@@ -22,6 +23,7 @@ public sealed class EventRecorder
     public const string TypeWarning = "Warning";
 
     private const int CacheLimit = 4096;
+    private const int MaxQueued = 1000;
 
     private readonly ResourceClient<Event> _events;
     private readonly string _component;
@@ -30,6 +32,8 @@ public sealed class EventRecorder
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, (string Namespace, string Name, int Count)> _seen = new(StringComparer.Ordinal);
+    private readonly EventCorrelator _correlator;
+    private int _queued;
 
     public EventRecorder(KubernetesClient client, string component, string? host = null, TimeProvider? time = null)
     {
@@ -37,6 +41,7 @@ public sealed class EventRecorder
         _component = component;
         _host = host;
         _time = time ?? TimeProvider.System;
+        _correlator = new EventCorrelator(_time);
         _logger = client.LoggerFactory.CreateLogger<EventRecorder>();
     }
 
@@ -44,15 +49,26 @@ public sealed class EventRecorder
 
     public void Warning(IKubernetesObject obj, string reason, string message) => Fire(obj, TypeWarning, reason, message);
 
-    /// <summary>Records one occurrence and returns the Event as stored (created or with its count bumped).</summary>
-    public async Task<Event> RecordAsync(IKubernetesObject obj, string type, string reason, string message, CancellationToken ct = default)
+    /// <summary>
+    /// Records one occurrence and returns the Event as stored (created, or with its count bumped), or null when the
+    /// spam filter dropped it.
+    /// </summary>
+    public async Task<Event?> RecordAsync(IKubernetesObject obj, string type, string reason, string message, CancellationToken ct = default)
     {
         ObjectReference involved = Reference(obj);
-        string key = string.Join('\u0000', involved.Kind, involved.Namespace, involved.Name, involved.Uid, type, reason, message);
+        string involvedKey = string.Join('\u0000', involved.Kind, involved.Namespace, involved.Name, involved.Uid, involved.ApiVersion);
         var now = new Time(TruncateToSeconds(_time.GetUtcNow()));
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            EventCorrelator.Decision decision = _correlator.Correlate(_component + '\u0000' + _host, involvedKey, type, reason, message);
+            if (decision.Skip)
+            {
+                return null;
+            }
+
+            string key = decision.Key;
+            message = decision.Message;
             if (_seen.TryGetValue(key, out var previous))
             {
                 int count = previous.Count + 1;
@@ -124,8 +140,21 @@ public sealed class EventRecorder
         };
     }
 
-    private void Fire(IKubernetesObject obj, string type, string reason, string message) =>
+    private void Fire(IKubernetesObject obj, string type, string reason, string message)
+    {
+        if (Interlocked.Increment(ref _queued) > MaxQueued)
+        {
+            Interlocked.Decrement(ref _queued);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                _logger.LogDebug("dropped event {Reason} about {Name}: {Max} events are waiting", reason, obj.Metadata?.Name, MaxQueued);
+            }
+
+            return;
+        }
+
         _ = FireAsync(obj, type, reason, message);
+    }
 
     private async Task FireAsync(IKubernetesObject obj, string type, string reason, string message)
     {
@@ -139,6 +168,10 @@ public sealed class EventRecorder
             {
                 _logger.LogWarning(e, "could not record event {Reason} about {Name}", reason, obj.Metadata?.Name);
             }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _queued);
         }
     }
 
