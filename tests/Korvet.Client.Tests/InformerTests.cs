@@ -114,6 +114,42 @@ public sealed class InformerTests(ClientCluster cluster) : IClassFixture<ClientC
     }
 
     [Fact]
+    public async Task ScopesShareOneCacheAndTheirHandlersLeaveWithThem()
+    {
+        var configMaps = cluster.Client.Resource<ConfigMap>();
+        await using var shared = new SharedInformerFactory(cluster.Client);
+        using var componentClient = new KubernetesClient(ClientOptions.FromKubeconfigFile(cluster.Kubeconfig) with { UserAgent = "component" });
+        var first = new ConcurrentQueue<string>();
+        var second = new ConcurrentQueue<string>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        SharedInformerFactory scopeA = shared.CreateScope(componentClient);
+        SharedIndexInformer<ConfigMap> viewA = scopeA.For<ConfigMap>();
+        viewA.AddEventHandler(onAdd: c => first.Enqueue(c.Metadata!.Name!));
+        await scopeA.StartAsync(cts.Token);
+        await scopeA.WaitForCacheSyncAsync(cts.Token);
+        Assert.Same(componentClient, scopeA.Client);
+
+        await using SharedInformerFactory scopeB = shared.CreateScope(componentClient);
+        SharedIndexInformer<ConfigMap> viewB = scopeB.For<ConfigMap>();
+        viewB.AddEventHandler(onAdd: c => second.Enqueue(c.Metadata!.Name!));
+        await scopeB.StartAsync(cts.Token);
+        Assert.Same(shared.For<ConfigMap>().Store, viewA.Store);
+        Assert.Same(viewA.Store, viewB.Store);
+        Assert.Equal(1, shared.For<ConfigMap>().ListCount);
+
+        await configMaps.CreateAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "scoped-1", Namespace = "kube-public" } });
+        await Wait.UntilAsync(() => first.Contains("scoped-1") && second.Contains("scoped-1"), "both scopes hear of scoped-1");
+
+        await scopeA.DisposeAsync();
+        await configMaps.CreateAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "scoped-2", Namespace = "kube-public" } });
+        await Wait.UntilAsync(() => second.Contains("scoped-2"), "the remaining scope hears of scoped-2");
+        Assert.DoesNotContain("scoped-2", first);
+        Assert.NotNull(viewB.Store.Get("kube-public", "scoped-2"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => viewB.RunAsync(cts.Token));
+    }
+
+    [Fact]
     public async Task ReplaceDeliversTheDifference()
     {
         // Never reaches a server: only the relist diff and the dispatch loop run.
