@@ -86,6 +86,7 @@ public static class ClusterBenchmark
             : await BenchCluster.StartAsync(options.MemoryNodes);
         await cluster.ReadyNodesAsync(options.MemoryNodes, options.Timeout);
         long nodesOnly = Rss(cluster);
+        using var peak = new PeakSampler(cluster.Process);
         await cluster.CreateNamespaceAsync("mem");
         var clock = Stopwatch.StartNew();
         int deployments = (options.MemoryPods + options.MemoryBatch - 1) / options.MemoryBatch;
@@ -114,7 +115,7 @@ public static class ClusterBenchmark
 
         string who = cluster.Process is null
             ? "the benchmark process (server, controllers, scheduler, simulated nodes in-process; after a forced compacting GC)"
-            : "the `korvet server --simulate-nodes` process (median of 5 samples after 15 s idle)";
+            : $"the `korvet server --simulate-nodes` process (median of 5 samples after {ChildSettle.TotalSeconds:F0} s idle)";
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"## Memory: {options.MemoryNodes} simulated nodes, {options.MemoryPods} pods ({deployments} Deployments)");
         text.AppendLine();
@@ -122,9 +123,16 @@ public static class ClusterBenchmark
         text.AppendLine("|---|---|");
         text.AppendLine(CultureInfo.InvariantCulture, $"| baseline: {options.MemoryNodes} nodes, no pods | {nodesOnly / 1048576.0:F0} MB |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| {options.MemoryPods} pods Running (after {running.TotalSeconds:F0} s) | {full / 1048576.0:F0} MB ({(full - nodesOnly) / 1024.0 / options.MemoryPods:F1} KB per pod above the baseline{heap}) |");
+        if (cluster.Process is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| peak while the pods were created and until measured (sampled every 0.5 s) | {peak.Peak / 1048576.0:F0} MB |");
+        }
+
         text.AppendLine();
         return text.ToString();
     }
+
+    private static readonly TimeSpan ChildSettle = TimeSpan.FromSeconds(40);
 
     /// <summary>The measured server's resident set: the child's after it idled, else this process's after a full GC.</summary>
     private static long Rss(BenchCluster cluster)
@@ -134,7 +142,7 @@ public static class ClusterBenchmark
             return SettledRss();
         }
 
-        Thread.Sleep(15_000);
+        Thread.Sleep(ChildSettle);
         var samples = new List<long>();
         for (int i = 0; i < 5; i++)
         {
@@ -144,6 +152,34 @@ public static class ClusterBenchmark
 
         samples.Sort();
         return samples[2];
+    }
+
+    /// <summary>The highest RSS of the child process seen by sampling every 0.5 s (nothing for an in-process server).</summary>
+    private sealed class PeakSampler : IDisposable
+    {
+        private readonly Timer? _timer;
+        private long _peak;
+
+        public PeakSampler(Korvet.Bench.Support.KorvetProcess? process)
+        {
+            if (process is not null)
+            {
+                _timer = new Timer(_ => Sample(process), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(500));
+            }
+        }
+
+        public long Peak => Interlocked.Read(ref _peak);
+
+        private void Sample(Korvet.Bench.Support.KorvetProcess process)
+        {
+            long rss = process.Rss();
+            long seen;
+            while (rss > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, rss, seen) != seen)
+            {
+            }
+        }
+
+        public void Dispose() => _timer?.Dispose();
     }
 
     /// <summary>VmRSS after a full blocking GC and a short settle, so the figure is what stays, not garbage.</summary>

@@ -87,6 +87,7 @@ internal static class ServerCommand
 
         await using (host)
         {
+            Task trimmer = new MemoryTrimmer(loggers.CreateLogger<MemoryTrimmer>(), TimeProvider.System).RunAsync(stop);
             try
             {
                 await Task.Delay(Timeout.Infinite, stop);
@@ -95,6 +96,8 @@ internal static class ServerCommand
             {
                 // SIGTERM / SIGINT: stop below.
             }
+
+            await trimmer;
         }
 
         return 0;
