@@ -13,7 +13,7 @@ namespace Korvet.Bench.Scheduling;
 /// The scheduling cycle alone, without the API server: a cache of N nodes (scheduler_perf's node) and M bound pods,
 /// then P cycles (filter + score + assume) of scheduler_perf's default pod on this thread. Reports the mean cycle
 /// time and the bytes allocated per cycle, so the scheduler's own CPU cost can be told from API-server cost.
-/// <c>korvet-bench scheduler-cycle [--nodes 5000] [--existing-pods 1000] [--pods 10000]</c>.
+/// <c>korvet-bench scheduler-cycle [--nodes 5000] [--existing-pods 1000] [--pods 10000] [--parallelism N]</c>.
 /// </summary>
 public static class CycleBenchmark
 {
@@ -22,6 +22,7 @@ public static class CycleBenchmark
         int nodes = Option(args, "--nodes", 5000);
         int existing = Option(args, "--existing-pods", 1000);
         int pods = Option(args, "--pods", 10000);
+        int parallelism = Option(args, "--parallelism", 0);
         var cache = new SchedulerCache();
         for (int i = 0; i < nodes; i++)
         {
@@ -33,7 +34,7 @@ public static class CycleBenchmark
             cache.SetPod(NewPod($"existing-{i}", $"node-{i % nodes}"));
         }
 
-        var algorithm = new SchedulingAlgorithm(SchedulerProfile.CreateDefault(new NoBinder()), new Random(1));
+        var algorithm = new SchedulingAlgorithm(SchedulerProfile.CreateDefault(new NoBinder()), new Random(1), parallelism);
         var infos = new PodInfo[pods];
         for (int i = 0; i < pods; i++)
         {
@@ -72,7 +73,7 @@ public static class CycleBenchmark
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv,
             $"scheduler-cycle: {nodes} nodes, {existing} existing pods, {pods} cycles: mean {clock.Elapsed.TotalMicroseconds / pods:F0} µs wall, " +
-            $"{(double)cpu / pods:F0} µs cpu, {bytes / pods:N0} B allocated per cycle, {failed} failed, {Environment.ProcessorCount} cpus"));
+            $"{(double)cpu / pods:F0} µs cpu, {bytes / pods:N0} B allocated per cycle, {failed} failed, parallelism {algorithm.Parallelism}"));
         return failed == 0 ? 0 : 1;
     }
 

@@ -23,7 +23,7 @@ public sealed class InterPodAffinityPlugin : IPreFilterPlugin, IFilterPlugin, IP
     public Status PreFilter(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes)
     {
         var counts = new FilterCounts();
-        foreach (NodeInfo node in nodes)
+        foreach (NodeInfo node in NodeInfoList.WithPodsWithRequiredAntiAffinity(nodes))
         {
             foreach (PodInfo existing in node.PodsWithRequiredAntiAffinity)
             {
@@ -129,7 +129,7 @@ public sealed class InterPodAffinityPlugin : IPreFilterPlugin, IFilterPlugin, IP
     {
         bool incomingPreferred = pod.PreferredAffinity.Count + pod.PreferredAntiAffinity.Count > 0;
         var scores = new Dictionary<(string, string), long>();
-        foreach (NodeInfo node in all)
+        foreach (NodeInfo node in incomingPreferred ? all : NodeInfoList.WithPodsWithAffinity(all))
         {
             List<PodInfo> candidates = incomingPreferred ? node.Pods : node.PodsWithAffinity;
             foreach (PodInfo existing in candidates)

@@ -5,13 +5,19 @@ namespace Korvet.Scheduler.Plugins;
 
 /// <summary>
 /// NodeAffinity. Filter: spec.nodeSelector and requiredDuringSchedulingIgnoredDuringExecution must both match.
-/// Score: the summed weights of the matching preferred terms, normalized by the best node.
+/// Score: the summed weights of the matching preferred terms, normalized by the best node. PreFilter returns Skip
+/// for a pod with neither (upstream does the same), so its Filter is not called per node.
 /// </summary>
-public sealed class NodeAffinityPlugin : IFilterPlugin, IPreScorePlugin, IScorePlugin
+public sealed class NodeAffinityPlugin : IPreFilterPlugin, IFilterPlugin, IPreScorePlugin, IScorePlugin
 {
     public const string ErrReasonPod = "node(s) didn't match Pod's node affinity/selector";
 
     public string Name => "NodeAffinity";
+
+    public Status PreFilter(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes) =>
+        pod.Pod.Spec?.NodeSelector is { Count: > 0 } || pod.Pod.Spec?.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution is not null
+            ? Status.Success
+            : Status.Skip;
 
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node) =>
         Matches(pod.Pod.Spec, node) ? Status.Success : Status.UnschedulableAndUnresolvable(ErrReasonPod);

@@ -14,7 +14,7 @@ public sealed class NodeUnschedulablePlugin : IFilterPlugin
     public string Name => "NodeUnschedulable";
 
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node) =>
-        node.Node?.Spec?.Unschedulable == true && !Matching.Tolerated(pod.Pod.Spec?.Tolerations, UnschedulableTaint)
+        node.Unschedulable && !Matching.Tolerated(pod.Pod.Spec?.Tolerations, UnschedulableTaint)
             ? Status.UnschedulableAndUnresolvable(ErrReasonUnschedulable)
             : Status.Success;
 }
