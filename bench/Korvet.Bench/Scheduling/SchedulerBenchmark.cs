@@ -14,7 +14,8 @@ namespace Korvet.Bench.Scheduling;
 /// Issue #4's scheduler figure, measured like upstream's scheduler_perf SchedulingBasic: one process with the API
 /// server on SQLite and the in-process scheduler (no kubelets). N Node objects are created and M pods are scheduled
 /// first (scheduler_perf's initPods, which go through the scheduler too and so also warm up the JIT on its path); then
-/// P pods are created as fast as concurrent creators can, and the scheduler's bound-pod count is sampled every second. The figure is the sustained rate: pods bound between the first and the last binding, divided by that time.
+/// P pods are created as fast as concurrent creators can, and the scheduler's bound-pod count is sampled every second.
+/// The figure is the sustained rate: pods bound between the first and the last binding, divided by that time.
 /// </summary>
 public static class SchedulerBenchmark
 {
