@@ -62,6 +62,7 @@ public static class SchedulerBenchmark
             TimeSpan cycleTimeBefore = scheduler.CycleTime;
             var samples = new List<(double Seconds, long Created, long Bound)>();
             long created = 0;
+            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             Task creators = ParallelAsync(options.Pods, options.Creators, async i =>
             {
@@ -95,13 +96,15 @@ public static class SchedulerBenchmark
                 }
             }
 
+            TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            double elapsed = clock.Elapsed.TotalSeconds;
             await creators;
             double createSeconds = samples.First(s => s.Created >= options.Pods).Seconds;
             int assigned = await CountAssignedAsync(client);
             long cycles = scheduler.Cycles - cyclesBefore;
             double cycleMicros = cycles == 0 ? 0 : (scheduler.CycleTime - cycleTimeBefore).TotalMicroseconds / cycles;
             string report = Render(options, samples, firstBound, lastBound, lastCount, createSeconds, assigned, scheduler.FailedAttempts,
-                (cycles, cycleMicros));
+                (cycles, cycleMicros), (cpu, elapsed));
             Console.WriteLine(report);
             if (options.OutputFile is not null)
             {
@@ -180,7 +183,8 @@ public static class SchedulerBenchmark
     }
 
     private static string Render(SchedulerBenchOptions options, List<(double Seconds, long Created, long Bound)> samples, double firstBound,
-        double lastBound, long bound, double createSeconds, int assigned, long failedAttempts, (long Count, double MeanMicros) cycles)
+        double lastBound, long bound, double createSeconds, int assigned, long failedAttempts, (long Count, double MeanMicros) cycles,
+        (TimeSpan Used, double Seconds) cpu)
     {
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
@@ -205,6 +209,7 @@ public static class SchedulerBenchmark
         sb.AppendLine(inv, $"- creates: {options.Pods:N0} pods in {createSeconds:F2} s ({options.Pods / Math.Max(1e-9, createSeconds):F0} creates/s)");
         sb.AppendLine(inv, $"- check: {assigned:N0}/{options.Pods:N0} pods have spec.nodeName in the API; {failedAttempts} failed scheduling attempts");
         sb.AppendLine(inv, $"- scheduling cycles: {cycles.Count:N0}, mean {cycles.MeanMicros:F0} µs each (filter + score + assume; binding is asynchronous)");
+        sb.AppendLine(inv, $"- process CPU while measuring: {cpu.Used.TotalMilliseconds / Math.Max(1, bound):F2} ms per bound pod, {cpu.Used.TotalSeconds / Math.Max(1e-9, cpu.Seconds):F2} of {Environment.ProcessorCount} cores busy (creators, API server, SQLite, scheduler together)");
         sb.AppendLine();
         sb.AppendLine("| t (s) | created | bound | bound/s |");
         sb.AppendLine("|---:|---:|---:|---:|");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Korvet.Api.Core.V1;
 using Korvet.Scheduler.Framework;
 
@@ -19,6 +20,7 @@ public sealed class NodeAffinityPlugin : IPreFilterPlugin, IFilterPlugin, IPreSc
             ? Status.Success
             : Status.Skip;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node) =>
         Matches(pod.Pod.Spec, node) ? Status.Success : Status.UnschedulableAndUnresolvable(ErrReasonPod);
 
@@ -30,6 +32,7 @@ public sealed class NodeAffinityPlugin : IPreFilterPlugin, IFilterPlugin, IPreSc
     public Status PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> feasible, IReadOnlyList<NodeInfo> all) =>
         pod.Pod.Spec?.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution is { Count: > 0 } ? Status.Success : Status.Skip;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
         long score = 0;
@@ -44,5 +47,6 @@ public sealed class NodeAffinityPlugin : IPreFilterPlugin, IFilterPlugin, IPreSc
         return score;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Normalize(CycleState state, PodInfo pod, long[] scores) => ScoreNormalization.Default(scores, reverse: false);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Korvet.Api.Core.V1;
 using Korvet.Scheduler.Framework;
 
@@ -12,6 +13,7 @@ public sealed class TaintTolerationPlugin : IFilterPlugin, IScorePlugin
 {
     public string Name => "TaintToleration";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node)
     {
         List<Toleration>? tolerations = pod.Pod.Spec?.Tolerations;
@@ -28,6 +30,7 @@ public sealed class TaintTolerationPlugin : IFilterPlugin, IScorePlugin
         return Status.Success;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
         long count = 0;
@@ -58,5 +61,6 @@ public sealed class TaintTolerationPlugin : IFilterPlugin, IScorePlugin
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Normalize(CycleState state, PodInfo pod, long[] scores) => ScoreNormalization.Default(scores, reverse: true);
 }
