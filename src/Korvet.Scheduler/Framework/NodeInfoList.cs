@@ -28,6 +28,9 @@ public sealed class NodeInfoList : IReadOnlyList<NodeInfo>
 
     public IEnumerator<NodeInfo> GetEnumerator() => _items.GetEnumerator();
 
+    /// <summary>The nodes as a list (the cycle indexes it without interface calls). Never modify it.</summary>
+    internal List<NodeInfo> Items => _items;
+
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     internal void Add(NodeInfo node)
