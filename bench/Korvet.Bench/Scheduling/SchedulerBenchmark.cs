@@ -100,10 +100,11 @@ public static class SchedulerBenchmark
             double elapsed = clock.Elapsed.TotalSeconds;
             await creators;
             double createSeconds = samples.First(s => s.Created >= options.Pods).Seconds;
+            int events = await CountScheduledEventsAsync(client);
             int assigned = await CountAssignedAsync(client);
             long cycles = scheduler.Cycles - cyclesBefore;
             double cycleMicros = cycles == 0 ? 0 : (scheduler.CycleTime - cycleTimeBefore).TotalMicroseconds / cycles;
-            string report = Render(options, samples, firstBound, lastBound, lastCount, createSeconds, assigned, scheduler.FailedAttempts,
+            string report = Render(options, samples, firstBound, lastBound, lastCount, createSeconds, (assigned, events), scheduler.FailedAttempts,
                 (cycles, cycleMicros), (cpu, elapsed));
             Console.WriteLine(report);
             if (options.OutputFile is not null)
@@ -168,6 +169,22 @@ public static class SchedulerBenchmark
         },
     };
 
+    /// <summary>Scheduled events about the measured pods written so far (they are written after each binding, off the
+    /// scheduling loop; a shortfall means event writes lag behind and part of their cost fell after the measurement).</summary>
+    private static async Task<int> CountScheduledEventsAsync(KubernetesClient client)
+    {
+        int count = 0;
+        string? next = null;
+        do
+        {
+            ResourceList<Event> page = await client.Resource<Event>().ListAsync(Namespace, new ListOptions { Limit = 5000, Continue = next });
+            count += page.Items.Count(e => e.Reason == "Scheduled" && e.InvolvedObject?.Name?.StartsWith("pod-", StringComparison.Ordinal) == true);
+            next = page.Continue;
+        }
+        while (next is not null);
+        return count;
+    }
+
     private static async Task<int> CountAssignedAsync(KubernetesClient client)
     {
         int assigned = 0;
@@ -183,7 +200,7 @@ public static class SchedulerBenchmark
     }
 
     private static string Render(SchedulerBenchOptions options, List<(double Seconds, long Created, long Bound)> samples, double firstBound,
-        double lastBound, long bound, double createSeconds, int assigned, long failedAttempts, (long Count, double MeanMicros) cycles,
+        double lastBound, long bound, double createSeconds, (int Assigned, int Events) check, long failedAttempts, (long Count, double MeanMicros) cycles,
         (TimeSpan Used, double Seconds) cpu)
     {
         var sb = new StringBuilder();
@@ -207,7 +224,8 @@ public static class SchedulerBenchmark
         sb.AppendLine(inv, $"- sustained: **{bound / window:F0} pods/s bound** ({bound:N0} pods between the first and the last binding, {window:F2} s)");
         sb.AppendLine(inv, $"- per-interval throughput: p50 {Pct(0.5):F0}, p90 {Pct(0.9):F0}, p99 {Pct(0.99):F0}, min {(perSecond.Count > 0 ? perSecond[0] : 0):F0} pods/s");
         sb.AppendLine(inv, $"- creates: {options.Pods:N0} pods in {createSeconds:F2} s ({options.Pods / Math.Max(1e-9, createSeconds):F0} creates/s)");
-        sb.AppendLine(inv, $"- check: {assigned:N0}/{options.Pods:N0} pods have spec.nodeName in the API; {failedAttempts} failed scheduling attempts");
+        sb.AppendLine(inv, $"- check: {check.Assigned:N0}/{options.Pods:N0} pods have spec.nodeName in the API; {failedAttempts} failed scheduling attempts; "
+            + $"{check.Events:N0} Scheduled events written by the end");
         sb.AppendLine(inv, $"- scheduling cycles: {cycles.Count:N0}, mean {cycles.MeanMicros:F0} µs each (filter + score + assume; binding is asynchronous)");
         sb.AppendLine(inv, $"- process CPU while measuring: {cpu.Used.TotalMilliseconds / Math.Max(1, bound):F2} ms per bound pod, {cpu.Used.TotalSeconds / Math.Max(1e-9, cpu.Seconds):F2} of {Environment.ProcessorCount} cores busy (creators, API server, SQLite, scheduler together)");
         sb.AppendLine();
