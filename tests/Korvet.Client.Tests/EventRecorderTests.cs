@@ -39,4 +39,26 @@ public sealed class EventRecorderTests(ClientCluster cluster) : IClassFixture<Cl
         Assert.Contains("Synced", output, StringComparison.Ordinal);
         Assert.Contains("boom", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ConcurrentEventsAreAllWrittenAndRepeatsStillAggregate()
+    {
+        ConfigMap subject = await cluster.Client.Resource<ConfigMap>().CreateAsync(
+            new ConfigMap { Metadata = new ObjectMeta { Name = "busy", Namespace = "default" } });
+        var recorder = new EventRecorder(cluster.Client, "busy-controller");
+
+        // 40 distinct events and 8 occurrences of one more, all at once.
+        Task<Event>[] distinct = [.. Enumerable.Range(0, 40).Select(i => recorder.RecordAsync(subject, EventRecorder.TypeNormal, "Step", $"step {i}"))];
+        Task<Event>[] repeats = [.. Enumerable.Range(0, 8).Select(_ => recorder.RecordAsync(subject, EventRecorder.TypeWarning, "Again", "same"))];
+        await Task.WhenAll(distinct.Concat(repeats));
+
+        Assert.Equal(40, distinct.Select(t => t.Result.Metadata!.Name).Distinct().Count());
+        Assert.Single(repeats.Select(t => t.Result.Metadata!.Name).Distinct());
+        Assert.Equal(Enumerable.Range(1, 8), repeats.Select(t => t.Result.Count ?? 0).Order());
+
+        var events = await cluster.Client.Resource<Event>().ListAsync("default");
+        var mine = events.Items.Where(e => e.InvolvedObject?.Uid == subject.Metadata!.Uid).ToList();
+        Assert.Equal(41, mine.Count);
+        Assert.Equal(8, mine.Single(e => e.Reason == "Again").Count);
+    }
 }
