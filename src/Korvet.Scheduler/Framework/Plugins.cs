@@ -27,7 +27,8 @@ public interface IFilterPlugin : IPlugin
     Status Filter(CycleState state, PodInfo pod, NodeInfo node);
 }
 
-/// <summary>Once per pod before scoring, over the feasible nodes (and all nodes, for cluster-wide counts).</summary>
+/// <summary>Once per pod before scoring, over the feasible nodes (and all nodes, for cluster-wide counts). The lists (and
+/// the score arrays given to Normalize) are reused by the next cycle: read them, never keep them.</summary>
 public interface IPreScorePlugin : IPlugin
 {
     Status PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> feasible, IReadOnlyList<NodeInfo> all);

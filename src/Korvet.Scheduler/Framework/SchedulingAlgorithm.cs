@@ -39,6 +39,13 @@ public sealed class SchedulingAlgorithm
     private readonly Random _random;
     private readonly int _parallelism;
     private Status?[] _filterResults = [];
+
+    /// <summary>Score rows (one per score plugin, then the totals) reused while the feasible count stays the same —
+    /// it does in large clusters, where every cycle stops at the same number of feasible nodes.</summary>
+    private long[][] _scoreRows = [];
+
+    /// <summary>This cycle's feasible nodes (reused; plugins never keep the list they are given).</summary>
+    private readonly List<NodeInfo> _feasible = [];
     private int _nextStartNodeIndex;
 
     /// <param name="profile">The plugins.</param>
@@ -115,7 +122,8 @@ public sealed class SchedulingAlgorithm
 
         Status?[] results = _filterResults;
         int evaluated = EvaluateFilters(filters, state, pod, list, start, toFind, results);
-        var feasible = new List<NodeInfo>(Math.Min(toFind, count));
+        List<NodeInfo> feasible = _feasible;
+        feasible.Clear();
         Dictionary<string, Status>? statuses = null;
         int processed = 0;
         try
@@ -300,11 +308,7 @@ public sealed class SchedulingAlgorithm
 
         int count = feasible.Count;
         ScoreCall[] plugins = [.. active];
-        var scores = new long[plugins.Length][];
-        for (int p = 0; p < plugins.Length; p++)
-        {
-            scores[p] = new long[count];
-        }
+        long[][] scores = ScoreRows(count);
 
         if (_parallelism == 1 || count <= ChunkSize)
         {
@@ -317,7 +321,7 @@ public sealed class SchedulingAlgorithm
                 static () => false);
         }
 
-        var totals = new long[count];
+        long[] totals = scores[^1];
         for (int p = 0; p < plugins.Length; p++)
         {
             plugins[p].Plugin.Normalize(state, pod, scores[p]);
@@ -350,6 +354,28 @@ public sealed class SchedulingAlgorithm
         }
 
         return feasible[best].Name;
+    }
+
+    /// <summary>_scores.Length + 1 zeroed rows of <paramref name="count"/> (plugin rows first, totals last).</summary>
+    private long[][] ScoreRows(int count)
+    {
+        if (_scoreRows.Length != _scores.Length + 1 || _scoreRows[0].Length != count)
+        {
+            _scoreRows = new long[_scores.Length + 1][];
+            for (int i = 0; i < _scoreRows.Length; i++)
+            {
+                _scoreRows[i] = new long[count];
+            }
+
+            return _scoreRows;
+        }
+
+        foreach (long[] row in _scoreRows)
+        {
+            Array.Clear(row);
+        }
+
+        return _scoreRows;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
