@@ -62,6 +62,9 @@ public sealed class KubernetesClient : IDisposable
 
     public ILoggerFactory LoggerFactory { get; }
 
+    /// <summary>Decodes this client's responses (strings shared through one pool per client).</summary>
+    internal ClientCodec Codec { get; } = new(new StringPool(1 << 15));
+
     /// <summary>The typed client of a built-in kind (one instance per type, cached).</summary>
     public ResourceClient<T> Resource<T>()
         where T : class, IKubernetesObject =>

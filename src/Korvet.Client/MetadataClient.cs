@@ -30,7 +30,7 @@ public sealed class MetadataClient
     public BuiltinKind Kind { get; }
 
     public async Task<PartialObjectMetadata> GetAsync(string name, string? ns = null, CancellationToken ct = default) =>
-        Fill(WatchDecoder.DecodeObject<PartialObjectMetadata>(
+        Fill(_client.Codec.Deserialize<PartialObjectMetadata>(
             await _client.RequestAsync(HttpMethod.Get, Path(ns, name), null, ct, AcceptObject).ConfigureAwait(false)));
 
     /// <summary>The object's metadata, or null when it does not exist (404).</summary>
@@ -49,7 +49,7 @@ public sealed class MetadataClient
     public async Task<ResourceList<PartialObjectMetadata>> ListAsync(string? ns = null, ListOptions? options = null, CancellationToken ct = default)
     {
         byte[] body = await _client.RequestAsync(HttpMethod.Get, Path(ns, null) + Query(options, false), null, ct, AcceptList).ConfigureAwait(false);
-        PartialObjectMetadataList list = WatchDecoder.DecodeObject<PartialObjectMetadataList>(body);
+        PartialObjectMetadataList list = _client.Codec.Deserialize<PartialObjectMetadataList>(body);
         List<PartialObjectMetadata> items = list.Items ?? [];
         items.ForEach(i => Fill(i));
         return new ResourceList<PartialObjectMetadata>(items, list.Metadata?.ResourceVersion ?? "",
@@ -65,7 +65,7 @@ public sealed class MetadataClient
         var lines = new WatchLineReader(stream);
         while (await lines.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
         {
-            if (WatchDecoder.Decode<PartialObjectMetadata>(line.Span) is { } e)
+            if (WatchDecoder.Decode<PartialObjectMetadata>(line.Span, _client.Codec) is { } e)
             {
                 Fill(e.Object);
                 yield return e;
@@ -84,7 +84,7 @@ public sealed class MetadataClient
             PatchType.StrategicMerge => "application/strategic-merge-patch+json",
             _ => throw new ArgumentException("apply patches need a field manager: use ResourceClient", nameof(type)),
         });
-        return Fill(WatchDecoder.DecodeObject<PartialObjectMetadata>(
+        return Fill(_client.Codec.Deserialize<PartialObjectMetadata>(
             await _client.RequestAsync(HttpMethod.Patch, Path(ns, name), content, ct, AcceptObject).ConfigureAwait(false)));
     }
 

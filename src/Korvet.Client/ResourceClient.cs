@@ -49,7 +49,7 @@ public sealed class ResourceClient<T>
     public async Task<ResourceList<T>> ListAsync(string? ns = null, ListOptions? options = null, CancellationToken ct = default)
     {
         byte[] body = await _client.RequestAsync(HttpMethod.Get, Path(ns, null) + Query(options, watch: false), null, ct).ConfigureAwait(false);
-        var list = (IKubernetesList<T>)ApiJson.Deserialize(body, _listType);
+        var list = (IKubernetesList<T>)_client.Codec.Deserialize(body, _listType);
         List<T> items = list.Items ?? [];
         foreach (T item in items)
         {
@@ -114,7 +114,7 @@ public sealed class ResourceClient<T>
         var lines = new WatchLineReader(stream);
         while (await lines.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
         {
-            if (WatchDecoder.Decode<T>(line.Span) is { } e)
+            if (WatchDecoder.Decode<T>(line.Span, _client.Codec) is { } e)
             {
                 yield return e;
             }
@@ -187,7 +187,7 @@ public sealed class ResourceClient<T>
     private static string NameOf(T obj) =>
         obj.Metadata?.Name is { Length: > 0 } name ? name : throw new ArgumentException("the object has no metadata.name", nameof(obj));
 
-    private static T Decode(byte[] body) => WatchDecoder.DecodeObject<T>(body);
+    private T Decode(byte[] body) => _client.Codec.Deserialize<T>(body);
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Korvet.Api;
 using Korvet.Api.Meta.V1;
 using Korvet.Api.Serialization;
@@ -14,7 +13,7 @@ namespace Korvet.Client;
 /// </summary>
 internal static class WatchDecoder
 {
-    public static WatchEvent<T>? Decode<T>(ReadOnlySpan<byte> line)
+    public static WatchEvent<T>? Decode<T>(ReadOnlySpan<byte> line, ClientCodec codec)
         where T : class, IKubernetesObject
     {
         string? type = null;
@@ -69,33 +68,15 @@ internal static class WatchDecoder
             "MODIFIED" => WatchEventType.Modified,
             "DELETED" => WatchEventType.Deleted,
             "BOOKMARK" => WatchEventType.Bookmark,
-            "ERROR" => throw ErrorEvent(obj),
+            "ERROR" => throw ErrorEvent(obj, codec),
             _ => throw new ApiCodecException($"watch: unknown event type \"{type}\""),
         };
-        return new WatchEvent<T>(eventType, DecodeObject<T>(obj));
+        return new WatchEvent<T>(eventType, codec.Deserialize<T>(obj));
     }
 
-    public static T DecodeObject<T>(ReadOnlySpan<byte> utf8)
-        where T : class
+    private static ApiException ErrorEvent(ReadOnlySpan<byte> obj, ClientCodec codec)
     {
-        try
-        {
-            return JsonSerializer.Deserialize(utf8, TypeInfoOf<T>.Value) ?? throw new ApiCodecException("json: the body is null");
-        }
-        catch (JsonException e)
-        {
-            throw new ApiCodecException($"json: {e.Message}", e);
-        }
-    }
-
-    private static ApiException ErrorEvent(ReadOnlySpan<byte> obj)
-    {
-        Status status = DecodeObject<Status>(obj);
+        Status status = codec.Deserialize<Status>(obj);
         return new ApiException((HttpStatusCode)(status.Code ?? 500), status);
-    }
-
-    private static class TypeInfoOf<T>
-    {
-        public static readonly JsonTypeInfo<T> Value = (JsonTypeInfo<T>)ApiJson.TypeInfo(typeof(T));
     }
 }

@@ -26,7 +26,8 @@ public sealed record ControllerManagerHostOptions(
 /// <summary>
 /// Runs <see cref="ControllerManager.CreateDefault"/> in the background over its own client: under leader election
 /// (a fresh informer factory and controller set per term of leadership; after losing the lease it campaigns again),
-/// or directly. Dispose stops everything and waits for it.
+/// or directly. Dispose stops everything and waits for it. In a process whose components share one informer factory
+/// (<c>korvet server</c>), each term uses a scope of it instead of informers of its own.
 /// </summary>
 public sealed class ControllerManagerHost : IAsyncDisposable
 {
@@ -36,10 +37,12 @@ public sealed class ControllerManagerHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
+    private readonly SharedInformerFactory? _sharedInformers;
 
-    private ControllerManagerHost(ControllerManagerHostOptions options, ILoggerFactory? loggerFactory)
+    private ControllerManagerHost(ControllerManagerHostOptions options, ILoggerFactory? loggerFactory, SharedInformerFactory? sharedInformers)
     {
         _options = options;
+        _sharedInformers = sharedInformers;
         _loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<ControllerManagerHost>();
         _client = new KubernetesClient(options.Client with { UserAgent = "kube-controller-manager" }, _loggers);
@@ -59,7 +62,9 @@ public sealed class ControllerManagerHost : IAsyncDisposable
     /// <summary>The elector when leader election is on.</summary>
     public LeaderElector? Elector { get; }
 
-    public static ControllerManagerHost Start(ControllerManagerHostOptions options, ILoggerFactory? loggerFactory = null) => new(options, loggerFactory);
+    /// <param name="sharedInformers">The process's shared informer factory, if its components share one.</param>
+    public static ControllerManagerHost Start(ControllerManagerHostOptions options, ILoggerFactory? loggerFactory = null,
+        SharedInformerFactory? sharedInformers = null) => new(options, loggerFactory, sharedInformers);
 
     /// <summary>Completes when the host stops (disposal) — or faults if it crashed.</summary>
     public Task Completion => _run;
@@ -108,7 +113,7 @@ public sealed class ControllerManagerHost : IAsyncDisposable
 
     private async Task RunTermAsync(CancellationToken ct)
     {
-        await using var informers = new SharedInformerFactory(_client);
+        await using SharedInformerFactory informers = _sharedInformers?.CreateScope(_client) ?? new SharedInformerFactory(_client);
         var context = new ControllerContext(_client, informers, _options.Manager, TimeProvider.System, _loggers, Environment.MachineName);
         var manager = new ControllerManager(context, ControllerManager.CreateDefault(context));
         if (_logger.IsEnabled(LogLevel.Information))

@@ -20,11 +20,13 @@ public sealed class SchedulerHost : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
     private readonly ILogger _logger;
+    private readonly SharedInformerFactory? _sharedInformers;
     private volatile Scheduler? _current;
 
-    private SchedulerHost(KubernetesClient client, SchedulerOptions options, TimeProvider time, ILogger logger)
+    private SchedulerHost(KubernetesClient client, SchedulerOptions options, TimeProvider time, ILogger logger, SharedInformerFactory? sharedInformers)
     {
         _client = client;
+        _sharedInformers = sharedInformers;
         _options = options;
         _time = time;
         _logger = logger;
@@ -50,12 +52,14 @@ public sealed class SchedulerHost : IAsyncDisposable
     /// <summary>Completes when the host stops (disposal) — or faults if it crashed.</summary>
     public Task Completion => _run;
 
+    /// <param name="sharedInformers">The process's shared informer factory, if its components share one; each term
+    /// then uses a scope of it.</param>
     public static SchedulerHost Start(ClientOptions clientOptions, SchedulerOptions? options = null, ILoggerFactory? loggerFactory = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null, SharedInformerFactory? sharedInformers = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         var client = new KubernetesClient(clientOptions with { UserAgent = "kube-scheduler" }, loggerFactory);
-        return new SchedulerHost(client, options ?? SchedulerOptions.Default, time ?? TimeProvider.System, loggerFactory.CreateLogger<SchedulerHost>());
+        return new SchedulerHost(client, options ?? SchedulerOptions.Default, time ?? TimeProvider.System, loggerFactory.CreateLogger<SchedulerHost>(), sharedInformers);
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -85,7 +89,7 @@ public sealed class SchedulerHost : IAsyncDisposable
 
     private async Task RunTermAsync(CancellationToken cancellationToken)
     {
-        await using var informers = new SharedInformerFactory(_client, _time);
+        await using SharedInformerFactory informers = _sharedInformers?.CreateScope(_client) ?? new SharedInformerFactory(_client, _time);
         var scheduler = new Scheduler(informers, _options, _time);
         _current = scheduler;
         if (_logger.IsEnabled(LogLevel.Information))

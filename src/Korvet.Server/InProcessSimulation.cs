@@ -1,5 +1,6 @@
 using Korvet.Agent.Simulation;
 using Korvet.Client;
+using Korvet.Client.Cache;
 using Korvet.Server.Bootstrap;
 using Microsoft.Extensions.Logging;
 
@@ -21,10 +22,10 @@ internal sealed class InProcessSimulation : IAsyncDisposable
     }
 
     public static async Task<InProcessSimulation> StartAsync(Uri server, ServerCredentials credentials, int count, ILoggerFactory loggerFactory,
-        CancellationToken cancellationToken)
+        SharedInformerFactory? sharedInformers, CancellationToken cancellationToken)
     {
         var client = new KubernetesClient(new ClientOptions(server, credentials.CaPem, credentials.AdminToken, UserAgent: "korvet-simulator"), loggerFactory);
-        var simulator = new NodeSimulator(client, new SimulationOptions(count), loggerFactory: loggerFactory);
+        var simulator = new NodeSimulator(client, new SimulationOptions(count), loggerFactory: loggerFactory, sharedInformers: sharedInformers);
         try
         {
             await simulator.StartAsync(cancellationToken);

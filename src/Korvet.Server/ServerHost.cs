@@ -6,6 +6,7 @@ using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Storage;
 using Korvet.ApiServer.Watch;
 using Korvet.Client;
+using Korvet.Client.Cache;
 using Korvet.Scheduler;
 using Korvet.Controllers;
 using Korvet.Server.Bootstrap;
@@ -26,13 +27,17 @@ public sealed class ServerHost : IAsyncDisposable
 
     private readonly IBackend _backend;
     private bool _stopped;
+    private readonly KubernetesClient? _informerClient;
+    private readonly SharedInformerFactory? _informers;
     private SchedulerHost? _scheduler;
     private InProcessSimulation? _simulation;
 
     private ServerHost(ServerOptions options, IBackend backend, ServerCredentials credentials, Korvet.ApiServer.ApiServer api, string kubeconfig,
-        ControllerManagerHost? controllers)
+        ControllerManagerHost? controllers, KubernetesClient? informerClient, SharedInformerFactory? informers)
     {
         Controllers = controllers;
+        _informerClient = informerClient;
+        _informers = informers;
         Options = options;
         _backend = backend;
         Credentials = credentials;
@@ -146,22 +151,31 @@ public sealed class ServerHost : IAsyncDisposable
                 storageTime.TotalMilliseconds);
         }
 
+        // The in-process components read the cluster through one shared informer factory (scopes of it), so the
+        // process lists, watches and holds each object once; each component still writes with a client of its own.
+        var server = new Uri($"https://{clientAddress}:{api.Port}");
+        bool anyComponent = !options.DisableControllers || !options.DisableScheduler || options.SimulateNodes > 0;
+        KubernetesClient? informerClient = anyComponent
+            ? new KubernetesClient(new ClientOptions(server, credentials.CaPem, credentials.AdminToken, UserAgent: "korvet-informers"), loggerFactory)
+            : null;
+        SharedInformerFactory? informers = informerClient is null ? null : new SharedInformerFactory(informerClient);
         ControllerManagerHost? controllers = options.DisableControllers
             ? null
             : ControllerManagerHost.Start(new ControllerManagerHostOptions(
-                new ClientOptions(new Uri($"https://{clientAddress}:{api.Port}"), credentials.CaPem, credentials.AdminToken),
-                Manager: options.Controllers), loggerFactory);
-        var host = new ServerHost(options, backend, credentials, api, kubeconfig, controllers);
+                new ClientOptions(server, credentials.CaPem, credentials.AdminToken),
+                Manager: options.Controllers), loggerFactory, informers);
+        var host = new ServerHost(options, backend, credentials, api, kubeconfig, controllers, informerClient, informers);
         if (!options.DisableScheduler)
         {
             // Like every component, the scheduler connects back over HTTPS with the admin credentials.
-            host._scheduler = SchedulerHost.Start(ClientOptions.FromKubeconfig(kubeconfig, options.DataDir), loggerFactory: loggerFactory);
+            host._scheduler = SchedulerHost.Start(ClientOptions.FromKubeconfig(kubeconfig, options.DataDir), loggerFactory: loggerFactory,
+                sharedInformers: informers);
         }
 
         if (options.SimulateNodes > 0)
         {
-            host._simulation = await InProcessSimulation.StartAsync(new Uri($"https://{clientAddress}:{api.Port}"), credentials, options.SimulateNodes,
-                loggerFactory, cancellationToken);
+            host._simulation = await InProcessSimulation.StartAsync(server, credentials, options.SimulateNodes,
+                loggerFactory, informers, cancellationToken);
         }
 
         return host;
@@ -209,6 +223,13 @@ public sealed class ServerHost : IAsyncDisposable
         {
             await Controllers.DisposeAsync();
         }
+
+        if (_informers is not null)
+        {
+            await _informers.DisposeAsync();
+        }
+
+        _informerClient?.Dispose();
 
         await Api.DisposeAsync();
         await _backend.DisposeAsync();

@@ -85,6 +85,71 @@ public sealed class InformerTests(ClientCluster cluster) : IClassFixture<ClientC
     }
 
     [Fact]
+    public async Task CachedObjectsCarryNoManagedFieldsAndUpdatesFromThemKeepTheServersEntries()
+    {
+        var configMaps = cluster.Client.Resource<ConfigMap>();
+        ConfigMap created = await configMaps.CreateAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "stripped", Namespace = "kube-public" }, Data = new() { ["a"] = "1" } });
+        Assert.NotEmpty(created.Metadata!.ManagedFields!);
+
+        await using var factory = new SharedInformerFactory(cluster.Client);
+        SharedIndexInformer<ConfigMap> informer = factory.For<ConfigMap>();
+        await using var keeping = new SharedInformerFactory(cluster.Client, keepManagedFields: true);
+        SharedIndexInformer<ConfigMap> keeper = keeping.For<ConfigMap>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await factory.StartAsync(cts.Token);
+        await keeping.StartAsync(cts.Token);
+        await factory.WaitForCacheSyncAsync(cts.Token);
+        await keeping.WaitForCacheSyncAsync(cts.Token);
+        Assert.Null(informer.Store.Get("kube-public", "stripped")!.Metadata!.ManagedFields);
+        Assert.NotEmpty(keeper.Store.Get("kube-public", "stripped")!.Metadata!.ManagedFields!);
+
+        // Another manager (as a controller would be) updates from its cached copy.
+        using var controller = new KubernetesClient(ClientOptions.FromKubeconfigFile(cluster.Kubeconfig) with { UserAgent = "some-controller" });
+        ConfigMap copy = ObjectCopy.Clone(informer.Store.Get("kube-public", "stripped")!);
+        copy.Data!["b"] = "2";
+        ConfigMap updated = await controller.Resource<ConfigMap>().UpdateAsync(copy);
+        Assert.Equal(2, updated.Metadata!.ManagedFields!.Count);
+        await Wait.UntilAsync(() => informer.Store.Get("kube-public", "stripped")?.Data?.ContainsKey("b") == true, "the watched update");
+        Assert.Null(informer.Store.Get("kube-public", "stripped")!.Metadata!.ManagedFields);
+    }
+
+    [Fact]
+    public async Task ScopesShareOneCacheAndTheirHandlersLeaveWithThem()
+    {
+        var configMaps = cluster.Client.Resource<ConfigMap>();
+        await using var shared = new SharedInformerFactory(cluster.Client);
+        using var componentClient = new KubernetesClient(ClientOptions.FromKubeconfigFile(cluster.Kubeconfig) with { UserAgent = "component" });
+        var first = new ConcurrentQueue<string>();
+        var second = new ConcurrentQueue<string>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        SharedInformerFactory scopeA = shared.CreateScope(componentClient);
+        SharedIndexInformer<ConfigMap> viewA = scopeA.For<ConfigMap>();
+        viewA.AddEventHandler(onAdd: c => first.Enqueue(c.Metadata!.Name!));
+        await scopeA.StartAsync(cts.Token);
+        await scopeA.WaitForCacheSyncAsync(cts.Token);
+        Assert.Same(componentClient, scopeA.Client);
+
+        await using SharedInformerFactory scopeB = shared.CreateScope(componentClient);
+        SharedIndexInformer<ConfigMap> viewB = scopeB.For<ConfigMap>();
+        viewB.AddEventHandler(onAdd: c => second.Enqueue(c.Metadata!.Name!));
+        await scopeB.StartAsync(cts.Token);
+        Assert.Same(shared.For<ConfigMap>().Store, viewA.Store);
+        Assert.Same(viewA.Store, viewB.Store);
+        Assert.Equal(1, shared.For<ConfigMap>().ListCount);
+
+        await configMaps.CreateAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "scoped-1", Namespace = "kube-public" } });
+        await Wait.UntilAsync(() => first.Contains("scoped-1") && second.Contains("scoped-1"), "both scopes hear of scoped-1");
+
+        await scopeA.DisposeAsync();
+        await configMaps.CreateAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "scoped-2", Namespace = "kube-public" } });
+        await Wait.UntilAsync(() => second.Contains("scoped-2"), "the remaining scope hears of scoped-2");
+        Assert.DoesNotContain("scoped-2", first);
+        Assert.NotNull(viewB.Store.Get("kube-public", "scoped-2"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => viewB.RunAsync(cts.Token));
+    }
+
+    [Fact]
     public async Task ReplaceDeliversTheDifference()
     {
         // Never reaches a server: only the relist diff and the dispatch loop run.

@@ -47,6 +47,21 @@ public sealed class ResourceClientTests(ClientCluster cluster) : IClassFixture<C
     }
 
     [Fact]
+    public async Task DecodedObjectsShareTheirRepeatedStrings()
+    {
+        var configMaps = cluster.Client.Resource<ConfigMap>();
+        await configMaps.CreateAsync(NewConfigMap("pooled-1", labels: new() { ["tier"] = "backend" }));
+        await configMaps.CreateAsync(NewConfigMap("pooled-2", labels: new() { ["tier"] = "backend" }));
+        ConfigMap first = await configMaps.GetAsync("pooled-1", "default");
+        ConfigMap second = await configMaps.GetAsync("pooled-2", "default");
+        Assert.Same(first.Metadata!.Namespace, second.Metadata!.Namespace);
+        Assert.Same(first.Metadata.Labels!.Keys.Single(), second.Metadata.Labels!.Keys.Single());
+        Assert.Same(first.Metadata.Labels["tier"], second.Metadata.Labels["tier"]);
+        Assert.Equal("backend", second.Metadata.Labels["tier"]);
+        Assert.NotEqual(first.Metadata.Uid, second.Metadata.Uid);
+    }
+
+    [Fact]
     public async Task ErrorsCarryTheServerStatus()
     {
         var configMaps = cluster.Client.Resource<ConfigMap>();

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+
+using Korvet.Bench.Support;
 
 namespace Korvet.Bench.Api;
 
@@ -50,7 +51,7 @@ public static class StartupProbe
 
     private static async Task<(double Ms, long Rss)> StartOnceAsync(string korvet, string dir, HttpClient probe, TimeSpan idle)
     {
-        int port = FreePort();
+        int port = KorvetProcess.FreePort();
         var info = new ProcessStartInfo(korvet)
         {
             RedirectStandardOutput = true,
@@ -107,7 +108,7 @@ public static class StartupProbe
             if (idle > TimeSpan.Zero)
             {
                 await Task.Delay(idle);
-                rss = ReadRss(process.Id);
+                rss = KorvetProcess.ReadRss(process.Id);
             }
 
             return (ms, rss);
@@ -146,26 +147,5 @@ public static class StartupProbe
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         using var leaf = new X509Certificate2(certificate);
         return chain.Build(leaf);
-    }
-
-    private static long ReadRss(int pid)
-    {
-        foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                return long.Parse(parts[1], CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        return 0;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

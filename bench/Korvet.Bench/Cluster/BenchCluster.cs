@@ -1,33 +1,52 @@
+using System.Globalization;
 using System.Net;
 using Korvet.Api.Apps.V1;
 using Korvet.Api.Core.V1;
 using Korvet.Api.Meta.V1;
 using Korvet.Client;
+using Korvet.Bench.Support;
 using Korvet.Server;
 
 namespace Korvet.Bench.Cluster;
 
-/// <summary>A <c>korvet server --simulate-nodes N</c> in this process, in a temporary data dir, with an admin client.</summary>
+/// <summary>
+/// A <c>korvet server --simulate-nodes N</c> in a temporary data dir with an admin client: either in this process
+/// (<see cref="StartAsync"/>) or as a child process of the published binary (<see cref="StartProcessAsync"/>).
+/// </summary>
 internal sealed class BenchCluster : IAsyncDisposable
 {
     private readonly string _dir;
-    private readonly ServerHost _host;
+    private readonly ServerHost? _host;
+    private readonly KorvetProcess? _process;
 
-    private BenchCluster(string dir, ServerHost host, KubernetesClient client)
+    private BenchCluster(string dir, ServerHost? host, KorvetProcess? process, KubernetesClient client)
     {
         _dir = dir;
         _host = host;
+        _process = process;
         Client = client;
     }
 
     public KubernetesClient Client { get; }
+
+    /// <summary>The child process, when the server runs as one.</summary>
+    public KorvetProcess? Process => _process;
 
     public static async Task<BenchCluster> StartAsync(int nodes)
     {
         string dir = Directory.CreateTempSubdirectory("korvet-bench-cluster-").FullName;
         ServerHost host = await ServerHost.StartAsync(new ServerOptions(dir, IPAddress.Loopback, HttpsPort: 0, DisableAgent: true, SimulateNodes: nodes));
         var client = new KubernetesClient(ClientOptions.FromKubeconfig(host.Kubeconfig, dir) with { UserAgent = "korvet-bench" });
-        return new BenchCluster(dir, host, client);
+        return new BenchCluster(dir, host, null, client);
+    }
+
+    /// <summary>Runs <c>korvet server --simulate-nodes N</c> from <paramref name="korvet"/> as a child process.</summary>
+    public static async Task<BenchCluster> StartProcessAsync(string korvet, int nodes)
+    {
+        string dir = Directory.CreateTempSubdirectory("korvet-bench-cluster-").FullName;
+        KorvetProcess process = await KorvetProcess.StartAsync(korvet, dir, "--simulate-nodes", nodes.ToString(CultureInfo.InvariantCulture));
+        var client = new KubernetesClient(ClientOptions.FromKubeconfigFile(process.KubeconfigPath) with { UserAgent = "korvet-bench" });
+        return new BenchCluster(dir, null, process, client);
     }
 
     public async Task CreateNamespaceAsync(string name) =>
@@ -57,8 +76,8 @@ internal sealed class BenchCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls the watch-cache-served list (resourceVersion=0) of Running pods every 100 ms.</summary>
-    public async Task WaitRunningAsync(string ns, int count, TimeSpan timeout)
+    /// <summary>Polls the watch-cache-served list (resourceVersion=0) of Running pods every <paramref name="pollMs"/>.</summary>
+    public async Task WaitRunningAsync(string ns, int count, TimeSpan timeout, int pollMs = 100)
     {
         DateTime deadline = DateTime.UtcNow + timeout;
         int running = 0;
@@ -69,7 +88,7 @@ internal sealed class BenchCluster : IAsyncDisposable
                 throw new TimeoutException($"only {running} of {count} pods Running in {ns}");
             }
 
-            await Task.Delay(100);
+            await Task.Delay(pollMs);
             ResourceList<Pod> pods = await Client.Resource<Pod>().ListAsync(ns,
                 new ListOptions { ResourceVersion = "0", FieldSelector = "status.phase=Running" });
             running = pods.Items.Count(p => p.Metadata?.DeletionTimestamp is null);
@@ -108,7 +127,16 @@ internal sealed class BenchCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _host.DisposeAsync();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
         Directory.Delete(_dir, recursive: true);
     }
 }

@@ -11,8 +11,12 @@ namespace Korvet.Bench.Cluster;
 /// <param name="Only">Scenarios to run: "deploy", "memory".</param>
 /// <param name="Timeout">Longest wait for a scenario to reach its end state.</param>
 /// <param name="OutputFile">Also write the Markdown report here.</param>
+/// <param name="Korvet">When set, the memory scenario runs this published <c>korvet</c> binary as a child process and
+/// measures that process (its own runtime settings); otherwise it runs the server in this process.</param>
+/// <param name="Hold">After the memory scenario, keep the process (and its cluster) alive this long, so a heap
+/// inspector can attach to it.</param>
 public sealed record ClusterBenchOptions(int Nodes, int Replicas, int MemoryNodes, int MemoryPods, int MemoryBatch, IReadOnlySet<string> Only,
-    TimeSpan Timeout, string? OutputFile)
+    TimeSpan Timeout, string? OutputFile, TimeSpan Hold = default, string? Korvet = null)
 {
     public static ClusterBenchOptions Parse(string[] args)
     {
@@ -36,6 +40,8 @@ public sealed record ClusterBenchOptions(int Nodes, int Replicas, int MemoryNode
                 "--only" => options with { Only = value.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--out" => options with { OutputFile = value },
+                "--korvet" => options with { Korvet = value },
+                "--hold" => options with { Hold = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

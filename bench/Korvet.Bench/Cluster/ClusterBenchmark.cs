@@ -81,9 +81,11 @@ public static class ClusterBenchmark
 
     private static async Task<string> MemoryAsync(ClusterBenchOptions options)
     {
-        await using var cluster = await BenchCluster.StartAsync(options.MemoryNodes);
+        await using BenchCluster cluster = options.Korvet is { } korvet
+            ? await BenchCluster.StartProcessAsync(korvet, options.MemoryNodes)
+            : await BenchCluster.StartAsync(options.MemoryNodes);
         await cluster.ReadyNodesAsync(options.MemoryNodes, options.Timeout);
-        long nodesOnly = SettledRss();
+        long nodesOnly = Rss(cluster);
         await cluster.CreateNamespaceAsync("mem");
         var clock = Stopwatch.StartNew();
         int deployments = (options.MemoryPods + options.MemoryBatch - 1) / options.MemoryBatch;
@@ -93,18 +95,55 @@ public static class ClusterBenchmark
             await cluster.Client.Resource<Deployment>().CreateAsync(BenchCluster.NewDeployment("mem", $"mem-{d}", replicas));
         }
 
-        await cluster.WaitRunningAsync("mem", options.MemoryPods, options.Timeout);
+        // Polled once a second: each poll lists every Running pod, which would otherwise load the server measured.
+        await cluster.WaitRunningAsync("mem", options.MemoryPods, options.Timeout, pollMs: 1000);
         TimeSpan running = clock.Elapsed;
-        long full = SettledRss();
+        long full = Rss(cluster);
+        string heap = "";
+        if (cluster.Process is null)
+        {
+            GCMemoryInfo gcInfo = GC.GetGCMemoryInfo();
+            heap = $"; managed heap {gcInfo.HeapSizeBytes / 1048576.0:F0} MB, GC committed {gcInfo.TotalCommittedBytes / 1048576.0:F0} MB";
+        }
+
+        if (options.Hold > TimeSpan.Zero)
+        {
+            Console.Error.WriteLine($"holding pid {cluster.Process?.Id ?? Environment.ProcessId} for {options.Hold.TotalSeconds:F0} s");
+            await Task.Delay(options.Hold);
+        }
+
+        string who = cluster.Process is null
+            ? "the benchmark process (server, controllers, scheduler, simulated nodes in-process; after a forced compacting GC)"
+            : "the `korvet server --simulate-nodes` process (median of 5 samples after 15 s idle)";
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"## Memory: {options.MemoryNodes} simulated nodes, {options.MemoryPods} pods ({deployments} Deployments)");
         text.AppendLine();
-        text.AppendLine("| state | RSS of the whole process (server, controllers, scheduler, simulated nodes) |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| state | RSS of {who} |");
         text.AppendLine("|---|---|");
         text.AppendLine(CultureInfo.InvariantCulture, $"| baseline: {options.MemoryNodes} nodes, no pods | {nodesOnly / 1048576.0:F0} MB |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| {options.MemoryPods} pods Running (after {running.TotalSeconds:F0} s) | {full / 1048576.0:F0} MB ({(full - nodesOnly) / 1024.0 / options.MemoryPods:F1} KB per pod above the baseline) |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {options.MemoryPods} pods Running (after {running.TotalSeconds:F0} s) | {full / 1048576.0:F0} MB ({(full - nodesOnly) / 1024.0 / options.MemoryPods:F1} KB per pod above the baseline{heap}) |");
         text.AppendLine();
         return text.ToString();
+    }
+
+    /// <summary>The measured server's resident set: the child's after it idled, else this process's after a full GC.</summary>
+    private static long Rss(BenchCluster cluster)
+    {
+        if (cluster.Process is not { } process)
+        {
+            return SettledRss();
+        }
+
+        Thread.Sleep(15_000);
+        var samples = new List<long>();
+        for (int i = 0; i < 5; i++)
+        {
+            samples.Add(process.Rss());
+            Thread.Sleep(1000);
+        }
+
+        samples.Sort();
+        return samples[2];
     }
 
     /// <summary>VmRSS after a full blocking GC and a short settle, so the figure is what stays, not garbage.</summary>

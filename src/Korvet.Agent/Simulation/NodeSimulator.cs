@@ -15,6 +15,8 @@ namespace Korvet.Agent.Simulation;
 /// drives the pods bound to its nodes (<see cref="SimulatedPods"/>). One node informer and one pod informer serve all
 /// nodes; writes run with bounded concurrency. Start once with <see cref="StartAsync"/>; <see cref="DisposeAsync"/>
 /// stops every loop (the nodes stay registered and go NotReady once their Leases expire, like a stopped kubelet).
+/// Given a process's shared informer factory, it reads nodes and pods through a scope of it instead of informers of
+/// its own, so a server process holds each pod once.
 /// </summary>
 public sealed class NodeSimulator : IAsyncDisposable
 {
@@ -27,11 +29,13 @@ public sealed class NodeSimulator : IAsyncDisposable
     private readonly Dictionary<string, Lease> _leases = new(StringComparer.Ordinal);
     private readonly Lock _leaseLock = new();
     private readonly SharedIndexInformer<Node> _nodeInformer;
+    private readonly SharedInformerFactory? _scope;
     private readonly SimulatedPods _pods;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
 
-    public NodeSimulator(KubernetesClient client, SimulationOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+    public NodeSimulator(KubernetesClient client, SimulationOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null,
+        SharedInformerFactory? sharedInformers = null)
     {
         options.Validate();
         _client = client;
@@ -43,8 +47,13 @@ public sealed class NodeSimulator : IAsyncDisposable
         var nodeAddresses = new AddressBlocks(options.NodeCidr, 1);
         _nodes = Enumerable.Range(0, options.Count).Select(i => new SimulatedNode(options, i, podBlocks, nodeAddresses)).ToList();
         _byName = _nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
-        _nodeInformer = new SharedIndexInformer<Node>(client.Resource<Node>(), logger: loggerFactory.CreateLogger("Korvet.Agent.Simulation.Nodes"), time: _time);
-        _pods = new SimulatedPods(client, options, _byName, new PodAddresses(podBlocks), _time, loggerFactory.CreateLogger<SimulatedPods>());
+        _scope = sharedInformers?.CreateScope(client);
+        _nodeInformer = _scope?.For<Node>() ?? new SharedIndexInformer<Node>(client.Resource<Node>(),
+            logger: loggerFactory.CreateLogger("Korvet.Agent.Simulation.Nodes"), time: _time, transform: InformerTransforms.StripManagedFields);
+        ILogger podLogger = loggerFactory.CreateLogger<SimulatedPods>();
+        SharedIndexInformer<Pod> podInformer = _scope?.For<Pod>() ?? new SharedIndexInformer<Pod>(client.Resource<Pod>(),
+            fieldSelector: "spec.nodeName!=", logger: podLogger, time: _time, transform: InformerTransforms.StripManagedFields);
+        _pods = new SimulatedPods(client, options, _byName, new PodAddresses(podBlocks), podInformer, runInformer: _scope is null, _time, podLogger);
     }
 
     public IReadOnlyList<string> NodeNames => _nodes.Select(n => n.Name).ToList();
@@ -56,7 +65,15 @@ public sealed class NodeSimulator : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
         await ForEachNodeAsync(n => RegisterAsync(n, linked.Token), linked.Token).ConfigureAwait(false);
         await ForEachNodeAsync(n => RenewLeaseAsync(n, linked.Token), linked.Token).ConfigureAwait(false);
-        _loops.Add(_nodeInformer.RunAsync(_stop.Token));
+        if (_scope is null)
+        {
+            _loops.Add(_nodeInformer.RunAsync(_stop.Token));
+        }
+        else
+        {
+            await _scope.StartAsync(_stop.Token).ConfigureAwait(false);
+        }
+
         _loops.Add(HeartbeatLoopAsync(_stop.Token));
         _loops.Add(_pods.RunAsync(_stop.Token));
         if (_logger.IsEnabled(LogLevel.Information))
@@ -236,6 +253,11 @@ public sealed class NodeSimulator : IAsyncDisposable
             {
                 // Stopping.
             }
+        }
+
+        if (_scope is not null)
+        {
+            await _scope.DisposeAsync().ConfigureAwait(false);
         }
 
         _stop.Dispose();

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace Korvet.Agent.Simulation;
 
 /// <summary>
-/// The "kubelet" of the simulated nodes: one pod informer (field selector <c>spec.nodeName!=</c>, filtered to these
-/// nodes) feeds a work queue; <see cref="SimulationOptions.Workers"/> workers sync one pod each (never one pod twice
+/// The "kubelet" of the simulated nodes: one pod informer (its own, field selector <c>spec.nodeName!=</c>, or a view
+/// of the process's shared one; either way filtered to these nodes) feeds a work queue; <see cref="SimulationOptions.Workers"/> workers sync one pod each (never one pod twice
 /// at once). A sync is idempotent: Pending (or Running but not Ready) → Running with an IP; run-to-completion pods →
 /// Succeeded/Failed once their run time passed (the queue's delayed add wakes them); a pod with deletionTimestamp is
 /// deleted with gracePeriodSeconds=0, as a kubelet does once its containers stopped.
@@ -24,10 +24,12 @@ internal sealed class SimulatedPods
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SharedIndexInformer<Pod> _informer;
+    private readonly bool _runInformer;
     private readonly WorkQueue<string> _queue;
 
+    /// <param name="runInformer">False when <paramref name="informer"/> is a view whose informer runs elsewhere.</param>
     public SimulatedPods(KubernetesClient client, SimulationOptions options, IReadOnlyDictionary<string, SimulatedNode> nodes,
-        PodAddresses addresses, TimeProvider time, ILogger logger)
+        PodAddresses addresses, SharedIndexInformer<Pod> informer, bool runInformer, TimeProvider time, ILogger logger)
     {
         _client = client;
         _options = options;
@@ -36,7 +38,8 @@ internal sealed class SimulatedPods
         _time = time;
         _logger = logger;
         _queue = new WorkQueue<string>(time: time);
-        _informer = new SharedIndexInformer<Pod>(client.Resource<Pod>(), fieldSelector: "spec.nodeName!=", logger: logger, time: time);
+        _informer = informer;
+        _runInformer = runInformer;
         _informer.AddEventHandler(Enqueue, (_, pod) => Enqueue(pod), Enqueue);
     }
 
@@ -50,7 +53,7 @@ internal sealed class SimulatedPods
 
     public async Task RunAsync(CancellationToken ct)
     {
-        Task informer = _informer.RunAsync(ct);
+        Task informer = _runInformer ? _informer.RunAsync(ct) : Task.CompletedTask;
         var workers = Enumerable.Range(0, _options.Workers).Select(_ => WorkerAsync(ct)).ToList();
         try
         {

@@ -16,6 +16,8 @@ public sealed class ObjectFields
     private readonly FrozenDictionary<string, Func<JsonObject, string>> _extractors;
     private readonly FrozenDictionary<string, string> _accepted;
     private readonly Func<string, string> _reject;
+    private readonly string[] _canonical;
+    private readonly FrozenDictionary<string, int> _index;
 
     /// <param name="paths">Selectable labels read from the same dotted JSON path: strings verbatim, booleans
     /// "true"/"false", numbers as their JSON text; absent or null = "".</param>
@@ -63,6 +65,26 @@ public sealed class ObjectFields
             : label => $"field label not supported: {label}");
         _extractors = extractors.ToFrozenDictionary(StringComparer.Ordinal);
         _accepted = accepted.ToFrozenDictionary(StringComparer.Ordinal);
+        _canonical = [.. extractors.Keys.Order(StringComparer.Ordinal)];
+        _index = _canonical.Select((field, i) => (field, i)).ToFrozenDictionary(p => p.field, p => p.i, StringComparer.Ordinal);
+    }
+
+    /// <summary>The canonical labels (no aliases) in a fixed order: <see cref="ValuesOf"/> answers in this order.</summary>
+    public IReadOnlyList<string> CanonicalFields => _canonical;
+
+    /// <summary>The position of a canonical label in <see cref="CanonicalFields"/>, or -1.</summary>
+    public int IndexOf(string field) => _index.TryGetValue(field, out int i) ? i : -1;
+
+    /// <summary>Every canonical label's value in <paramref name="obj"/>, in <see cref="CanonicalFields"/> order.</summary>
+    public string[] ValuesOf(JsonObject obj)
+    {
+        string[] values = new string[_canonical.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = _extractors[_canonical[i]](obj);
+        }
+
+        return values;
     }
 
     /// <summary>Only <c>metadata.name</c> and <c>metadata.namespace</c> (upstream's default for kinds without a

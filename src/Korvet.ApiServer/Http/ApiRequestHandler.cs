@@ -159,13 +159,29 @@ public sealed class ApiRequestHandler
         await WriteBytesAsync(context, error.Code, contentType, body);
     }
 
-    internal static Task WriteBytesAsync(HttpContext context, int status, string contentType, byte[] body)
+    /// <summary>Bodies larger than this are written in slices of this size, each awaited (see <see cref="WriteBytesAsync"/>).</summary>
+    private const int WriteSlice = 64 * 1024;
+
+    /// <summary>
+    /// Writes a whole response. A large body (a list of thousands of objects) goes out in 64 KiB slices, each write
+    /// awaited: Kestrel copies what it is given into its pinned buffer pool before flushing, so one write of a
+    /// 100 MB list would grow that pool (and the process) by 100 MB, while slices keep it to the pipe's limit.
+    /// </summary>
+    internal static async Task WriteBytesAsync(HttpContext context, int status, string contentType, byte[] body)
     {
         HttpResponse response = context.Response;
         response.StatusCode = status;
         response.ContentType = contentType;
         response.ContentLength = body.Length;
-        return context.Request.Method == "HEAD" ? Task.CompletedTask : response.Body.WriteAsync(body, 0, body.Length, context.RequestAborted);
+        if (context.Request.Method == "HEAD")
+        {
+            return;
+        }
+
+        for (int offset = 0; offset < body.Length; offset += WriteSlice)
+        {
+            await response.Body.WriteAsync(body.AsMemory(offset, Math.Min(WriteSlice, body.Length - offset)), context.RequestAborted);
+        }
     }
 
     internal static byte[] SerializeWith(Action<Utf8JsonWriter> write)

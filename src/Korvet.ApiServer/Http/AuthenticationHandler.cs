@@ -93,7 +93,7 @@ public sealed class AuthenticationHandler
         }
 
         StoredObject account = await _store.GetAsync(serviceAccounts, ns, name, "", cancellationToken);
-        string uid = UidOf(account.Root);
+        string uid = UidOf(account);
         List<string> audiences = spec["audiences"] is JsonArray a ? a.Select(x => (string?)x ?? "").Where(x => x.Length > 0).ToList() : [];
         BoundObject? pod = null;
         BoundObject? secret = null;
@@ -107,7 +107,7 @@ public sealed class AuthenticationHandler
                 _ => throw StatusErrors.BadRequest($"cannot bind token to object of kind \"{boundKind}\": only Pod and Secret are supported"),
             };
             StoredObject obj = await _store.GetAsync(target, ns, boundName, "", cancellationToken);
-            string boundUid = UidOf(obj.Root);
+            string boundUid = UidOf(obj);
             if ((string?)bound["uid"] is { Length: > 0 } wanted && wanted != boundUid)
             {
                 throw new StatusException(409, "Conflict",
@@ -154,8 +154,11 @@ public sealed class AuthenticationHandler
 
     private IReadOnlyList<string> ServiceAccountAudiences() => _tokens?.DefaultAudiences ?? [];
 
-    private static string UidOf(JsonElement root) =>
-        root.TryGetProperty("metadata", out JsonElement meta) && meta.TryGetProperty("uid", out JsonElement uid) ? uid.GetString() ?? "" : "";
+    private static string UidOf(StoredObject obj)
+    {
+        using JsonDocument doc = obj.Parse();
+        return doc.RootElement.TryGetProperty("metadata", out JsonElement meta) && meta.TryGetProperty("uid", out JsonElement uid) ? uid.GetString() ?? "" : "";
+    }
 
     private static JsonObject UserInfoJson(UserInfo user)
     {

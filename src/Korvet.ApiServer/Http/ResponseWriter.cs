@@ -54,7 +54,11 @@ public sealed class ResponseWriter
                 byte[] table = ApiRequestHandler.SerializeWith(w => _tables.Write(w, resource, [obj], include, obj.ResourceVersion, "", null));
                 return WriteEncodedAsync(context, status, format.Encoding, table, ResponseFormat.TableV1);
             default:
-                byte[] partial = ApiRequestHandler.SerializeWith(w => TableConverter.WritePartialObjectMetadata(w, obj.Root));
+                byte[] partial = ApiRequestHandler.SerializeWith(w =>
+                {
+                    using JsonDocument doc = obj.Parse();
+                    TableConverter.WritePartialObjectMetadata(w, doc.RootElement);
+                });
                 return WriteEncodedAsync(context, status, format.Encoding, partial, ResponseFormat.PartialV1);
         }
     }
@@ -85,7 +89,11 @@ public sealed class ResponseWriter
                 break;
             case ResponseShape.PartialObjectMetadata:
                 body = ApiRequestHandler.SerializeWith(w => WriteList(w, "PartialObjectMetadataList", "meta.k8s.io/v1", page,
-                    item => TableConverter.WritePartialObjectMetadata(w, item.Root)));
+                    item =>
+                    {
+                        using JsonDocument doc = item.Parse();
+                        TableConverter.WritePartialObjectMetadata(w, doc.RootElement);
+                    }));
                 contentType = ResponseFormat.PartialListV1;
                 break;
             default:

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Korvet.ApiServer.Errors;
 using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Routing;
@@ -148,7 +149,7 @@ public sealed class WatchHandler
         foreach (StoredObject obj in initial)
         {
             var ev = new CacheEvent(WatchEventKind.Added, obj, null, obj.ResourceVersion);
-            await body.WriteAsync(LineFor(new WatcherEvent(ev, WatchEventKind.Added), target, shape, include, first), ct);
+            await WriteEventAsync(body, new WatcherEvent(ev, WatchEventKind.Added), target, shape, include, first, ct);
             first = false;
         }
 
@@ -193,7 +194,7 @@ public sealed class WatchHandler
             while (watcher.Reader.TryRead(out WatcherEvent ev))
             {
                 watcher.Consumed();
-                await body.WriteAsync(LineFor(ev, target, shape, include, first), ct);
+                await WriteEventAsync(body, ev, target, shape, include, first, ct);
                 first = false;
             }
 
@@ -201,17 +202,19 @@ public sealed class WatchHandler
         }
     }
 
+    private ValueTask WriteEventAsync(Stream body, WatcherEvent ev, WatchTarget target, Negotiated shape, IncludeObject include, bool first,
+        CancellationToken ct) =>
+        shape.Shape == ResponseShape.Object && shape.Encoding == ResponseEncoding.Json && target.Conversion is null
+            ? ev.WriteLineAsync(body, ct)
+            : body.WriteAsync(LineFor(ev, target, shape, include, first), ct);
+
     private byte[] LineFor(WatcherEvent ev, WatchTarget target, Negotiated shape, IncludeObject include, bool first)
     {
         ResourceDefinition resource = target.Resource;
         if (shape.Shape == ResponseShape.Object)
         {
-            if (target.Conversion is { } conversion)
-            {
-                return _writer.Encoder.WatchEvent(shape.Encoding, CacheEvent.TypeName(ev.Kind), conversion.ToServed(ev.Event.Object.Json));
-            }
-
-            return shape.Encoding == ResponseEncoding.Json ? ev.Line
+            return target.Conversion is { } conversion
+                ? _writer.Encoder.WatchEvent(shape.Encoding, CacheEvent.TypeName(ev.Kind), conversion.ToServed(ev.Event.Object.Json))
                 : _writer.Encoder.WatchFrame(CacheEvent.TypeName(ev.Kind), ev.Event.Object.Json);
         }
 
@@ -223,7 +226,8 @@ public sealed class WatchHandler
             }
             else
             {
-                TableConverter.WritePartialObjectMetadata(w, ev.Event.Object.Root);
+                using JsonDocument doc = ev.Event.Object.Parse();
+                TableConverter.WritePartialObjectMetadata(w, doc.RootElement);
             }
         });
         return _writer.Encoder.WatchEvent(shape.Encoding, CacheEvent.TypeName(ev.Kind), obj);

@@ -118,6 +118,32 @@ public sealed partial class GenericStore
     }
 
     /// <summary>
+    /// Upstream's rule for the managedFields of an update or patch result: when the request leaves them out (or sends
+    /// an empty list) the live entries are kept, so clients that do not know the field (or, like controllers, cache
+    /// objects without it) never erase them; a list holding one empty entry clears them. Returns true for the clear.
+    /// </summary>
+    private static bool KeepOrResetManagedFields(JsonObject resultMeta, JsonObject oldMeta)
+    {
+        JsonNode? requested = resultMeta["managedFields"];
+        if (requested is JsonArray { Count: 1 } single && single[0] is JsonObject { Count: 0 })
+        {
+            resultMeta.Remove("managedFields");
+            return true;
+        }
+
+        if (requested is null or JsonArray { Count: 0 })
+        {
+            resultMeta.Remove("managedFields");
+            if (oldMeta["managedFields"] is JsonArray live)
+            {
+                resultMeta["managedFields"] = live.DeepClone();
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The shared tail of update and patch: keeps system fields, applies status-subresource rules, bumps generation on
     /// spec change, validates, stamps managedFields and writes with compare-and-swap against <paramref name="current"/>.
     /// Throws <see cref="StorageException"/> with <see cref="StorageErrorCode.Conflict"/> when the write lost a race.
@@ -176,10 +202,7 @@ public sealed partial class GenericStore
         var resultMeta = (JsonObject)result["metadata"]!;
         resultMeta.Remove("resourceVersion");
         resultMeta.Remove("selfLink");
-        if (resultMeta["managedFields"] is null)
-        {
-            resultMeta.Remove("managedFields");
-        }
+        bool resetManagedFields = KeepOrResetManagedFields(resultMeta, oldMeta);
 
         var causes = new List<StatusCause>(strategy.ValidateUpdate(resource, result, old));
         if (causes.Count > 0)
@@ -206,13 +229,13 @@ public sealed partial class GenericStore
             }
         }
 
-        if (options.ManagedFields is null ? SameIgnoringManagedFields(old, result) : JsonNode.DeepEquals(old, result))
+        if (options.ManagedFields is null && !resetManagedFields ? SameIgnoringManagedFields(old, result) : JsonNode.DeepEquals(old, result))
         {
             // Upstream skips no-op writes: the object and its resourceVersion stay as they are.
             return new WriteResult(200, ObjectBytes.WithResourceVersion(current.Value, current.ModRevision));
         }
 
-        if (options.ManagedFields is null)
+        if (options.ManagedFields is null && !resetManagedFields)
         {
             ManagedFields.Stamp(result, old, options.FieldManager, resource.ApiVersion, _time.GetUtcNow(), subresource,
                 resource.HasStatusSubresource);

@@ -297,7 +297,8 @@ public sealed partial class GenericStore
         string key = KeyFor(_namespaces, "", ns);
         if (_caches.Existing(_namespaces)?.TryGet(key) is { } cached)
         {
-            if (IsTerminating(cached.Root))
+            using JsonDocument cachedDoc = cached.Parse();
+            if (IsTerminating(cachedDoc.RootElement))
             {
                 throw NamespaceTerminating(resource, ns, name);
             }

@@ -1,28 +1,43 @@
-using System.Text.Json;
+using Korvet.Api.Selectors;
+using Korvet.Api.Serialization;
 
 namespace Korvet.ApiServer.Storage;
 
 /// <summary>
-/// A parsed label + field selector for lists, watches and deletecollection. Immutable and thread-safe.
-/// <see cref="Name"/> / <see cref="Namespace"/> are set when the field selector pins them with equality, so the watch
-/// path can reject events without parsing the object.
+/// A parsed label + field selector for lists, watches and deletecollection, evaluated against each object's
+/// <see cref="SelectableView"/> (extracted once per object version, so filtering never re-parses objects).
+/// Immutable and thread-safe. <see cref="Name"/> / <see cref="Namespace"/> are set when the field selector pins them
+/// with equality, so the watch path can reject events without looking at the object.
 /// </summary>
 public sealed class ListFilter
 {
-    private readonly Func<JsonElement, bool>? _labels;
-    private readonly Func<JsonElement, bool>? _fields;
+    private readonly LabelSelector? _labels;
+    private readonly FieldSelector? _fields;
+    private readonly ObjectFields _contract;
+    private readonly StringPool? _strings;
 
-    public ListFilter(Func<JsonElement, bool>? labels, Func<JsonElement, bool>? fields, string? name = null, string? ns = null)
+    /// <param name="labels">null or "everything" = no label requirement.</param>
+    /// <param name="fields">A selector already resolved by <paramref name="contract"/>; null = no field requirement.</param>
+    /// <param name="contract">The kind's field selector contract.</param>
+    /// <param name="strings">Shares the strings of the views this filter extracts.</param>
+    public ListFilter(LabelSelector? labels, FieldSelector? fields, ObjectFields contract, StringPool strings)
     {
-        _labels = labels;
-        _fields = fields;
-        Name = name;
-        Namespace = ns;
+        _labels = labels is { IsEverything: false } ? labels : null;
+        _fields = fields is { IsEverything: false } ? fields : null;
+        _contract = contract;
+        _strings = strings;
+        Name = _fields?.TryGetExactValue("metadata.name", out string n) == true ? n : null;
+        Namespace = _fields?.TryGetExactValue("metadata.namespace", out string s) == true ? s : null;
     }
 
-    public static ListFilter Everything { get; } = new(null, null);
+    private ListFilter()
+    {
+        _contract = ObjectFields.Default;
+    }
 
-    /// <summary>True when any label or field requirement exists (upstream then omits remainingItemCount).</summary>
+    public static ListFilter Everything { get; } = new();
+
+    /// <summary>True when no label or field requirement exists (upstream then reports remainingItemCount).</summary>
     public bool IsEmpty => _labels is null && _fields is null;
 
     public string? Name { get; }
@@ -36,8 +51,19 @@ public sealed class ListFilter
             return true;
         }
 
-        JsonElement root = obj.Root;
-        return (_fields is null || _fields(root)) && (_labels is null || _labels(root));
+        SelectableView view = obj.Selectable(_contract, _strings!);
+        if (_fields is not null)
+        {
+            foreach (FieldRequirement r in _fields.Requirements)
+            {
+                if (!r.Matches(view.Field(r.Field)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return _labels is null || _labels.Matches(view.Labels);
     }
 }
 

@@ -15,11 +15,18 @@ public static class ObjectBytes
     /// <c>metadata</c> object (adding <c>"metadata":{...}</c> when absent). <paramref name="resourceVersion"/> &lt;= 0
     /// returns the input unchanged.
     /// </summary>
-    public static byte[] WithResourceVersion(byte[] stored, long resourceVersion)
+    public static byte[] WithResourceVersion(byte[] stored, long resourceVersion) =>
+        SpliceResourceVersion(stored, resourceVersion).Json;
+
+    /// <summary>
+    /// <see cref="WithResourceVersion"/>, also saying where the inserted bytes are, so that cutting
+    /// <c>[At, At + Length)</c> out of the result gives <paramref name="stored"/> back (Length 0: nothing inserted).
+    /// </summary>
+    public static (byte[] Json, int At, int Length) SpliceResourceVersion(byte[] stored, long resourceVersion)
     {
         if (resourceVersion <= 0)
         {
-            return stored;
+            return (stored, 0, 0);
         }
 
         string insert = "\"resourceVersion\":\"" + resourceVersion.ToString(CultureInfo.InvariantCulture) + "\"";
@@ -58,14 +65,14 @@ public static class ObjectBytes
         throw new FormatException("stored object is truncated");
     }
 
-    private static byte[] Splice(byte[] source, int at, string text)
+    private static (byte[] Json, int At, int Length) Splice(byte[] source, int at, string text)
     {
         int extra = Encoding.UTF8.GetByteCount(text);
         byte[] result = new byte[source.Length + extra];
         source.AsSpan(0, at).CopyTo(result);
         Encoding.UTF8.GetBytes(text, result.AsSpan(at));
         source.AsSpan(at).CopyTo(result.AsSpan(at + extra));
-        return result;
+        return (result, at, extra);
     }
 
     /// <summary>Writes a JSON value already serialized (one of <see cref="StoredObject.Json"/>) into a writer.</summary>

@@ -1,56 +1,74 @@
 using System.Text.Json;
+using Korvet.Api.Selectors;
+using Korvet.Api.Serialization;
 
 namespace Korvet.ApiServer.Storage;
 
 /// <summary>
-/// One object as read from storage: the stored bytes (without resourceVersion) and its mod revision. The response
-/// bytes (stored bytes with <c>metadata.resourceVersion</c> spliced in) and a read-only parsed view are computed once,
-/// on first use, and then shared by every reader; instances are immutable apart from those caches and safe to share
-/// across threads.
+/// One object as read from storage, held as the bytes clients see (<see cref="Json"/>: the stored JSON with
+/// <c>metadata.resourceVersion</c> spliced in) and its mod revision. The stored form (<see cref="Value"/>) is derived
+/// on demand by cutting the splice out again, so a cached object costs one byte array. What selectors read (labels and
+/// the kind's selectable fields) is extracted once, on first use, into a small <see cref="SelectableView"/>; nothing
+/// else is kept parsed. Instances are immutable apart from that cache and safe to share across threads.
 /// </summary>
 public sealed class StoredObject
 {
-    private byte[]? _json;
-    private JsonDocument? _document;
+    private readonly int _spliceAt;
+    private readonly int _spliceLength;
+    private SelectableView? _selectable;
 
     public StoredObject(string key, byte[] value, long resourceVersion)
     {
         Key = key;
-        Value = value;
         ResourceVersion = resourceVersion;
+        (Json, _spliceAt, _spliceLength) = ObjectBytes.SpliceResourceVersion(value, resourceVersion);
     }
 
     public string Key { get; }
 
-    /// <summary>The bytes as stored: JSON without metadata.resourceVersion.</summary>
-    public byte[] Value { get; }
+    /// <summary>The object as clients see it (resourceVersion set).</summary>
+    public byte[] Json { get; }
 
-    public long ResourceVersion { get; }
-
-    /// <summary>The object as clients see it (resourceVersion set). Computed once; racing first readers compute equal bytes.</summary>
-    public byte[] Json => _json ??= ObjectBytes.WithResourceVersion(Value, ResourceVersion);
-
-    /// <summary>A read-only parsed view of <see cref="Json"/> (JsonElement reads are thread-safe).</summary>
-    public JsonElement Root
+    /// <summary>The bytes as stored: JSON without metadata.resourceVersion (a fresh copy per call).</summary>
+    public byte[] Value
     {
         get
         {
-            JsonDocument? doc = Volatile.Read(ref _document);
-            if (doc is null)
+            if (_spliceLength == 0)
             {
-                doc = JsonDocument.Parse(Json);
-                JsonDocument? prior = Interlocked.CompareExchange(ref _document, doc, null);
-                if (prior is not null)
-                {
-                    doc.Dispose();
-                    doc = prior;
-                }
+                return Json;
             }
 
-            return doc.RootElement;
+            byte[] stored = new byte[Json.Length - _spliceLength];
+            Json.AsSpan(0, _spliceAt).CopyTo(stored);
+            Json.AsSpan(_spliceAt + _spliceLength).CopyTo(stored.AsSpan(_spliceAt));
+            return stored;
         }
     }
 
+    public long ResourceVersion { get; }
+
     /// <summary>metadata.name, read from the key (the last segment).</summary>
     public string Name => Key[(Key.LastIndexOf('/') + 1)..];
+
+    /// <summary>A parsed view of <see cref="Json"/>; the caller owns (and disposes) it. Parsing is not cached.</summary>
+    public JsonDocument Parse() => JsonDocument.Parse(Json);
+
+    /// <summary>
+    /// The labels and selectable field values of this object under <paramref name="contract"/> (its kind's field
+    /// selector contract), extracted on first use (strings through <paramref name="strings"/>) and kept. Racing first
+    /// callers compute equal views.
+    /// </summary>
+    public SelectableView Selectable(ObjectFields contract, StringPool strings)
+    {
+        SelectableView? view = Volatile.Read(ref _selectable);
+        if (view is null || !ReferenceEquals(view.Contract, contract))
+        {
+            using JsonDocument doc = Parse();
+            view = SelectableView.Extract(doc.RootElement, contract, strings);
+            Volatile.Write(ref _selectable, view);
+        }
+
+        return view;
+    }
 }

@@ -106,7 +106,8 @@ public sealed class TableConverter
 
     private static void WriteRow(Utf8JsonWriter writer, TablePrinter printer, StoredObject item, IncludeObject include, DateTimeOffset now)
     {
-        JsonElement root = item.Root;
+        using JsonDocument doc = item.Parse();
+        JsonElement root = doc.RootElement;
         writer.WriteStartObject();
         writer.WriteStartArray("cells");
         foreach (object? cell in printer.Cells(root, now))

@@ -12,12 +12,16 @@ public enum WatchEventKind
 }
 
 /// <summary>
-/// One change of one object as the watch cache saw it. The newline-terminated JSON line of each event type is built
-/// at most once and shared by every watcher (racing first builders produce equal bytes). Immutable otherwise.
+/// One change of one object as the watch cache saw it. Immutable. A JSON watch line is never materialized: it is
+/// written as <see cref="LinePrefix"/>, the object's own bytes and <see cref="LineSuffix"/>, so the history ring and
+/// every watcher share the object's single array.
 /// </summary>
 public sealed class CacheEvent
 {
-    private readonly byte[]?[] _lines = new byte[3][];
+    private static readonly byte[][] Prefixes =
+        [.. new[] { WatchEventKind.Added, WatchEventKind.Modified, WatchEventKind.Deleted }.Select(k => Encoding.UTF8.GetBytes("{\"type\":\"" + TypeName(k) + "\",\"object\":"))];
+
+    private static readonly byte[] Suffix = "}\n"u8.ToArray();
 
     public CacheEvent(WatchEventKind kind, StoredObject obj, StoredObject? previous, long revision)
     {
@@ -37,8 +41,11 @@ public sealed class CacheEvent
 
     public long Revision { get; }
 
-    /// <summary><c>{"type":"...","object":{...}}\n</c> for <paramref name="kind"/> with <see cref="Object"/>.</summary>
-    public byte[] LineFor(WatchEventKind kind) => _lines[(int)kind] ??= BuildLine(kind, Object.Json);
+    /// <summary>What precedes the object in a JSON watch line: <c>{"type":"ADDED","object":</c>.</summary>
+    public static ReadOnlyMemory<byte> LinePrefix(WatchEventKind kind) => Prefixes[(int)kind];
+
+    /// <summary>What follows the object in a JSON watch line.</summary>
+    public static ReadOnlyMemory<byte> LineSuffix => Suffix;
 
     public static string TypeName(WatchEventKind kind) => kind switch
     {
@@ -57,6 +64,4 @@ public sealed class CacheEvent
         line[^1] = (byte)'\n';
         return line;
     }
-
-    private static byte[] BuildLine(WatchEventKind kind, byte[] objectJson) => BuildLine(TypeName(kind), objectJson);
 }

@@ -6,7 +6,13 @@ namespace Korvet.ApiServer.Watch;
 /// <summary>An event as one watcher receives it: the shared cache event and the type this watcher sees it as.</summary>
 public readonly record struct WatcherEvent(CacheEvent Event, WatchEventKind Kind)
 {
-    public byte[] Line => Event.LineFor(Kind);
+    /// <summary>Writes the JSON watch line <c>{"type":"...","object":{...}}\n</c> in three pieces (no copy of the object).</summary>
+    public async ValueTask WriteLineAsync(Stream body, CancellationToken ct)
+    {
+        await body.WriteAsync(CacheEvent.LinePrefix(Kind), ct);
+        await body.WriteAsync(Event.Object.Json, ct);
+        await body.WriteAsync(CacheEvent.LineSuffix, ct);
+    }
 }
 
 /// <summary>

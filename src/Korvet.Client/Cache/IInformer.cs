@@ -8,4 +8,7 @@ public interface IInformer
     Task RunAsync(CancellationToken ct);
 
     Task WaitForCacheSyncAsync(CancellationToken ct);
+
+    /// <summary>Removes the handlers registered through this informer (a view's; see <see cref="SharedIndexInformer{T}.CreateView"/>).</summary>
+    void Detach();
 }

@@ -17,6 +17,11 @@ namespace Korvet.Client.Cache;
 /// enqueue work. A handler added after start first receives an add for every cached object.</item>
 /// </list>
 /// Updates are delivered only when the resourceVersion changed. Run once with <see cref="RunAsync"/>.
+/// An optional transform runs on every received object before it is cached or handed to handlers (client-go's
+/// SetTransform), e.g. to drop fields the process never reads.
+/// <para>A view (<see cref="CreateView"/>) shares this informer's list/watch, cache and dispatch loop but has handlers
+/// of its own, which <see cref="Detach"/> removes: so components of one process that come and go (a controller
+/// manager's term of leadership) share one copy of every object.</para>
 /// </summary>
 public sealed class SharedIndexInformer<T> : IInformer
     where T : class, IKubernetesObject
@@ -30,17 +35,21 @@ public sealed class SharedIndexInformer<T> : IInformer
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly TimeSpan? _watchTimeout;
+    private readonly Func<T, T>? _transform;
     private readonly Lock _writeLock = new();
     private readonly Channel<Notification> _notifications = Channel.CreateUnbounded<Notification>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SharedIndexInformer<T>? _source;
     private Handler[] _handlers = [];
     private int _started;
     private int _listCount;
+    private string _lastSync = "";
 
     public SharedIndexInformer(ResourceClient<T> client, string? ns = null, string? labelSelector = null, string? fieldSelector = null,
-        ILogger? logger = null, TimeProvider? time = null, TimeSpan? watchTimeout = null)
+        ILogger? logger = null, TimeProvider? time = null, TimeSpan? watchTimeout = null, Func<T, T>? transform = null)
     {
         _watchTimeout = watchTimeout;
+        _transform = transform;
         _client = client;
         _namespace = ns;
         _labelSelector = labelSelector;
@@ -49,23 +58,56 @@ public sealed class SharedIndexInformer<T> : IInformer
         _time = time ?? TimeProvider.System;
     }
 
+    private SharedIndexInformer(SharedIndexInformer<T> source)
+    {
+        _source = source;
+        _client = source._client;
+        _logger = source._logger;
+        _time = source._time;
+        Store = source.Store;
+    }
+
     public Store<T> Store { get; } = new();
 
     /// <summary>True once the first list is in the cache (its notifications are queued, maybe not yet handled).</summary>
-    public bool HasSynced => _synced.Task.IsCompleted;
+    public bool HasSynced => (_source ?? this)._synced.Task.IsCompleted;
 
     /// <summary>The resourceVersion the cache reflects (last list, event or bookmark).</summary>
-    public string LastSyncResourceVersion { get; private set; } = "";
+    public string LastSyncResourceVersion
+    {
+        get => (_source ?? this)._lastSync;
+        private set => _lastSync = value;
+    }
 
     /// <summary>How many full lists ran (1 after the first sync; more after 410s).</summary>
-    public int ListCount => Volatile.Read(ref _listCount);
+    public int ListCount => Volatile.Read(ref (_source ?? this)._listCount);
 
-    public Task WaitForCacheSyncAsync(CancellationToken ct) => _synced.Task.WaitAsync(ct);
+    public Task WaitForCacheSyncAsync(CancellationToken ct) => (_source ?? this)._synced.Task.WaitAsync(ct);
 
     /// <summary>Registers handlers (any may be null); <c>onUpdate(old, new)</c>. Thread-safe.</summary>
-    public void AddEventHandler(Action<T>? onAdd = null, Action<T, T>? onUpdate = null, Action<T>? onDelete = null)
+    public void AddEventHandler(Action<T>? onAdd = null, Action<T, T>? onUpdate = null, Action<T>? onDelete = null) =>
+        (_source ?? this).AddHandler(new Handler(onAdd, onUpdate, onDelete, this));
+
+    /// <summary>A view over this informer: same cache and list/watch, its own handlers (see the class remarks).</summary>
+    public SharedIndexInformer<T> CreateView() => new(_source ?? this);
+
+    /// <summary>Removes the handlers registered through this view; notifications already queued for them are dropped.</summary>
+    public void Detach()
     {
-        var handler = new Handler(onAdd, onUpdate, onDelete);
+        SharedIndexInformer<T> core = _source ?? this;
+        lock (core._writeLock)
+        {
+            foreach (Handler h in core._handlers.Where(h => ReferenceEquals(h.Owner, this)))
+            {
+                h.Removed = true;
+            }
+
+            core._handlers = [.. core._handlers.Where(h => !h.Removed)];
+        }
+    }
+
+    private void AddHandler(Handler handler)
+    {
         lock (_writeLock)
         {
             _handlers = [.. _handlers, handler];
@@ -76,9 +118,14 @@ public sealed class SharedIndexInformer<T> : IInformer
         }
     }
 
-    /// <summary>Runs list+watch and the dispatch loop until <paramref name="ct"/> fires. Call once.</summary>
+    /// <summary>Runs list+watch and the dispatch loop until <paramref name="ct"/> fires. Call once; not on a view.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
+        if (_source is not null)
+        {
+            throw new InvalidOperationException("a view runs with the informer it was created from");
+        }
+
         if (Interlocked.Exchange(ref _started, 1) != 0)
         {
             throw new InvalidOperationException("the informer already runs");
@@ -162,7 +209,7 @@ public sealed class SharedIndexInformer<T> : IInformer
 
             foreach (T item in page.Items)
             {
-                items[ObjectKey.Of(item)] = item;
+                items[ObjectKey.Of(item)] = Transform(item);
             }
 
             cont = page.Continue;
@@ -171,6 +218,8 @@ public sealed class SharedIndexInformer<T> : IInformer
 
         Replace(items, rv);
     }
+
+    private T Transform(T obj) => _transform is null ? obj : _transform(obj);
 
     /// <summary>Makes the cache equal to a fresh list, notifying the difference (add / changed RV / gone).</summary>
     internal void Replace(Dictionary<string, T> items, string rv)
@@ -215,8 +264,9 @@ public sealed class SharedIndexInformer<T> : IInformer
             AllowWatchBookmarks = true,
             TimeoutSeconds = _watchTimeout is { } t ? Math.Max(1, (long)t.TotalSeconds) : 300 + Random.Shared.Next(300),
         };
-        await foreach (WatchEvent<T> e in _client.WatchAsync(_namespace, options, ct).ConfigureAwait(false))
+        await foreach (WatchEvent<T> received in _client.WatchAsync(_namespace, options, ct).ConfigureAwait(false))
         {
+            WatchEvent<T> e = received.Type == WatchEventType.Bookmark ? received : received with { Object = Transform(received.Object) };
             string? rv = e.Object.Metadata?.ResourceVersion;
             lock (_writeLock)
             {
@@ -277,6 +327,11 @@ public sealed class SharedIndexInformer<T> : IInformer
 
     private void Deliver(Handler h, Notification n)
     {
+        if (h.Removed)
+        {
+            return;
+        }
+
         try
         {
             switch (n.Kind)
@@ -308,7 +363,20 @@ public sealed class SharedIndexInformer<T> : IInformer
         Delete,
     }
 
-    private sealed record Handler(Action<T>? OnAdd, Action<T, T>? OnUpdate, Action<T>? OnDelete);
+    private sealed class Handler(Action<T>? onAdd, Action<T, T>? onUpdate, Action<T>? onDelete, object owner)
+    {
+        public Action<T>? OnAdd { get; } = onAdd;
+
+        public Action<T, T>? OnUpdate { get; } = onUpdate;
+
+        public Action<T>? OnDelete { get; } = onDelete;
+
+        /// <summary>The informer (or view) it was registered through.</summary>
+        public object Owner { get; } = owner;
+
+        /// <summary>Set under the core's write lock; read by the dispatch loop (a stale read delivers one more event).</summary>
+        public volatile bool Removed;
+    }
 
     private sealed record Notification(NotificationKind Kind, T? Old, T Object, Handler? Target);
 }

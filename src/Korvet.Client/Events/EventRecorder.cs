@@ -10,15 +10,16 @@ namespace Korvet.Client.Events;
 
 /// <summary>
 /// Writes core/v1 Events about objects (what <c>kubectl describe</c> and <c>kubectl get events</c> show): involvedObject,
-/// reason, message, type, source.component/host, first/lastTimestamp, count, reportingComponent/Instance. A repeat of
-/// the same (object, type, reason, message) within this recorder bumps <c>count</c> and <c>lastTimestamp</c> of the
-/// earlier Event with a merge patch instead of creating another (client-go's event correlator, minus similarity
-/// grouping). Occurrences of one (object, type, reason, message) are written one after the other, in call order, so a
-/// repeat always finds the Event it bumps; different events are written concurrently (at most
-/// <see cref="MaxConcurrentWrites"/> requests in flight, like client-go's events broadcaster, which writes each event
-/// on its own goroutine), so a busy component — the scheduler's Scheduled event per pod — does not queue one request
-/// behind another. <see cref="Normal"/>/<see cref="Warning"/> never throw (failures are logged: events are best
-/// effort). Thread-safe.
+/// reason, message, type, source.component/host, first/lastTimestamp, count, reportingComponent/Instance. Events go
+/// through client-go's correlation (<see cref="EventCorrelator"/>): a repeat bumps <c>count</c> and
+/// <c>lastTimestamp</c> of the earlier Event with a merge patch, many similar events fold into one combined Event, and
+/// an object's events beyond a burst of 25 are dropped. Correlation runs in call order under one lock; the writes of one
+/// correlated event (the same key) follow each other in that order, so a repeat always finds the Event it bumps, while
+/// different events are written concurrently (at most <see cref="MaxConcurrentWrites"/> requests in flight, like
+/// client-go's events broadcaster, which writes each event on its own goroutine) — a busy component such as the
+/// scheduler (a Scheduled event per pod) does not queue one request behind another.
+/// <see cref="Normal"/>/<see cref="Warning"/> never throw and never block (failures are logged: events are best
+/// effort) and, like client-go's broadcaster queue, drop events while 1,000 are already waiting. Thread-safe.
 /// </summary>
 public sealed class EventRecorder
 {
@@ -29,6 +30,7 @@ public sealed class EventRecorder
     public const int MaxConcurrentWrites = 16;
 
     private const int CacheLimit = 4096;
+    private const int MaxQueued = 1000;
 
     private readonly ResourceClient<Event> _events;
     private readonly string _component;
@@ -38,9 +40,12 @@ public sealed class EventRecorder
     private readonly SemaphoreSlim _writes = new(MaxConcurrentWrites, MaxConcurrentWrites);
     private readonly Lock _lock = new();
 
-    /// <summary>Guarded by <see cref="_lock"/>: per key, the stored event; and the last write queued for the key.</summary>
+    /// <summary>Guarded by <see cref="_lock"/> (with the correlator): per key, the stored event and the last write
+    /// queued for it.</summary>
     private readonly Dictionary<string, (string Namespace, string Name, int Count)> _seen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _lastWrite = new(StringComparer.Ordinal);
+    private readonly EventCorrelator _correlator;
+    private int _queued;
 
     public EventRecorder(KubernetesClient client, string component, string? host = null, TimeProvider? time = null)
     {
@@ -48,6 +53,7 @@ public sealed class EventRecorder
         _component = component;
         _host = host;
         _time = time ?? TimeProvider.System;
+        _correlator = new EventCorrelator(_time);
         _logger = client.LoggerFactory.CreateLogger<EventRecorder>();
     }
 
@@ -55,16 +61,28 @@ public sealed class EventRecorder
 
     public void Warning(IKubernetesObject obj, string reason, string message) => Fire(obj, TypeWarning, reason, message);
 
-    /// <summary>Records one occurrence and returns the Event as stored (created or with its count bumped).</summary>
-    public async Task<Event> RecordAsync(IKubernetesObject obj, string type, string reason, string message, CancellationToken ct = default)
+    /// <summary>
+    /// Records one occurrence and returns the Event as stored (created, or with its count bumped), or null when the
+    /// spam filter dropped it.
+    /// </summary>
+    public async Task<Event?> RecordAsync(IKubernetesObject obj, string type, string reason, string message, CancellationToken ct = default)
     {
         ObjectReference involved = Reference(obj);
-        string key = string.Join('\u0000', involved.Kind, involved.Namespace, involved.Name, involved.Uid, type, reason, message);
+        string involvedKey = string.Join('\u0000', involved.Kind, involved.Namespace, involved.Name, involved.Uid, involved.ApiVersion);
         var now = new Time(TruncateToSeconds(_time.GetUtcNow()));
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        string key;
         Task? before;
         lock (_lock)
         {
+            EventCorrelator.Decision decision = _correlator.Correlate(_component + '\u0000' + _host, involvedKey, type, reason, message);
+            if (decision.Skip)
+            {
+                return null;
+            }
+
+            key = decision.Key;
+            message = decision.Message;
             _lastWrite.TryGetValue(key, out before);
             _lastWrite[key] = done.Task;
         }
@@ -100,8 +118,8 @@ public sealed class EventRecorder
         }
     }
 
-    private async Task<Event> WriteAsync(ObjectReference involved, string key, Time now, string type, string reason,
-        string message, CancellationToken ct)
+    private async Task<Event> WriteAsync(ObjectReference involved, string key, Time now, string type, string reason, string message,
+        CancellationToken ct)
     {
         (string Namespace, string Name, int Count) previous;
         bool repeat;
@@ -187,8 +205,21 @@ public sealed class EventRecorder
         };
     }
 
-    private void Fire(IKubernetesObject obj, string type, string reason, string message) =>
+    private void Fire(IKubernetesObject obj, string type, string reason, string message)
+    {
+        if (Interlocked.Increment(ref _queued) > MaxQueued)
+        {
+            Interlocked.Decrement(ref _queued);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                _logger.LogDebug("dropped event {Reason} about {Name}: {Max} events are waiting", reason, obj.Metadata?.Name, MaxQueued);
+            }
+
+            return;
+        }
+
         _ = FireAsync(obj, type, reason, message);
+    }
 
     private async Task FireAsync(IKubernetesObject obj, string type, string reason, string message)
     {
@@ -202,6 +233,10 @@ public sealed class EventRecorder
             {
                 _logger.LogWarning(e, "could not record event {Reason} about {Name}", reason, obj.Metadata?.Name);
             }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _queued);
         }
     }
 

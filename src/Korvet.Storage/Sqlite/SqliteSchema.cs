@@ -43,10 +43,14 @@ internal static class SqliteSchema
         };
         var connection = new SqliteConnection(builder.ToString());
         connection.Open();
+
+        // Mapped pages count in the process's resident set once touched, and the log-structured table grows with every
+        // revision until compaction: 64 MiB of mapping keeps hot pages fast without the whole file (168 MB with 30,000
+        // pods) becoming part of the server's RSS; the rest is read through SQLite's page cache and the OS cache.
         Execute(connection, $"""
             PRAGMA busy_timeout = 1000;
             PRAGMA cache_size = -16384;
-            PRAGMA mmap_size = 268435456;
+            PRAGMA mmap_size = 67108864;
             PRAGMA temp_store = MEMORY;
             {(readOnly ? "PRAGMA query_only = 1;" : $"PRAGMA synchronous = {(fsyncEveryCommit ? "FULL" : "NORMAL")}; PRAGMA journal_size_limit = 67108864;")}
             """);

@@ -15,6 +15,20 @@ public sealed class BytesAndFormattingTests
         Assert.Equal(expected, Encoding.UTF8.GetString(ObjectBytes.WithResourceVersion(Encoding.UTF8.GetBytes(stored), 42)));
 
     [Theory]
+    [InlineData("{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"},\"data\":{}}", 42)]
+    [InlineData("{\"metadata\":{}}", 7)]
+    [InlineData("{\"kind\":\"X\"}", 123456789)]
+    [InlineData("{}", 1)]
+    [InlineData("{\"kind\":\"X\"}", 0)]
+    public void AStoredObjectKeepsOneArrayAndGivesTheStoredBytesBack(string stored, long revision)
+    {
+        var obj = new StoredObject("/registry/configmaps/default/x", Encoding.UTF8.GetBytes(stored), revision);
+        Assert.Equal(stored, Encoding.UTF8.GetString(obj.Value));
+        Assert.Equal(Encoding.UTF8.GetString(ObjectBytes.WithResourceVersion(Encoding.UTF8.GetBytes(stored), revision)), Encoding.UTF8.GetString(obj.Json));
+        Assert.Equal("x", obj.Name);
+    }
+
+    [Theory]
     [InlineData(0, "0s")]
     [InlineData(119, "119s")]
     [InlineData(125, "2m5s")]

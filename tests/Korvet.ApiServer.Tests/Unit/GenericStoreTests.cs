@@ -93,6 +93,33 @@ public sealed class GenericStoreTests
     }
 
     [Fact]
+    public async Task AnUpdateWithoutManagedFieldsKeepsTheLiveEntriesAndOneEmptyEntryClearsThem()
+    {
+        await using StoreFixture f = await CreateAsync();
+        await f.Store.CreateAsync(f.ConfigMaps, "default", Obj("""{"metadata":{"name":"a"},"data":{"k":"1"}}"""), Write, None);
+
+        // A client that caches objects without managedFields (as controllers do) writes one field.
+        JsonObject updated = Parse((await f.Store.UpdateAsync(f.ConfigMaps, "default", "a", "",
+            Obj("""{"metadata":{"name":"a"},"data":{"k":"1","j":"2"}}"""), Write with { FieldManager = "controller" }, None)).Body);
+        JsonArray entries = updated["metadata"]!["managedFields"]!.AsArray();
+        Assert.Equal(["test-manager", "controller"], entries.Select(e => (string)e!["manager"]!));
+        Assert.Contains("f:j", entries[1]!["fieldsV1"]!["f:data"]!.AsObject().Select(p => p.Key));
+        Assert.DoesNotContain("f:j", entries[0]!["fieldsV1"]!["f:data"]!.AsObject().Select(p => p.Key));
+
+        JsonObject emptyList = (JsonObject)updated.DeepClone();
+        emptyList["metadata"]!["managedFields"] = new JsonArray();
+        emptyList["data"]!["k"] = "3";
+        JsonObject afterEmpty = Parse((await f.Store.UpdateAsync(f.ConfigMaps, "default", "a", "", emptyList, Write with { FieldManager = "controller" }, None)).Body);
+        Assert.Equal(2, afterEmpty["metadata"]!["managedFields"]!.AsArray().Count);
+
+        JsonObject reset = (JsonObject)afterEmpty.DeepClone();
+        reset["metadata"]!["managedFields"] = new JsonArray(new JsonObject());
+        JsonObject afterReset = Parse((await f.Store.UpdateAsync(f.ConfigMaps, "default", "a", "", reset, Write, None)).Body);
+        Assert.Null(afterReset["metadata"]!["managedFields"]);
+        Assert.NotEqual((string?)afterEmpty["metadata"]!["resourceVersion"], (string?)afterReset["metadata"]!["resourceVersion"]);
+    }
+
+    [Fact]
     public async Task GenerationBumpsOnSpecChangeOnlyAndStatusGoesThroughSubresource()
     {
         await using StoreFixture f = await CreateAsync();

@@ -38,10 +38,12 @@ public sealed class WatchCacheTests
         await f.Store.CreateAsync(f.ConfigMaps, "default", Obj("""{"metadata":{"name":"b"}}"""), Write, CancellationToken.None);
         WatcherEvent added = await NextAsync(watcher);
         Assert.Equal((WatchEventKind.Added, "b"), (added.Kind, added.Event.Object.Name));
-        string line = System.Text.Encoding.UTF8.GetString(added.Line);
+        using var written = new MemoryStream();
+        await added.WriteLineAsync(written, CancellationToken.None);
+        string line = System.Text.Encoding.UTF8.GetString(written.ToArray());
         Assert.StartsWith("{\"type\":\"ADDED\",\"object\":{\"kind\":\"ConfigMap\"", line);
-        Assert.EndsWith("}\n", line);
-        Assert.Same(added.Line, added.Event.LineFor(WatchEventKind.Added));
+        Assert.EndsWith("}}\n", line);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(added.Event.Object.Json), line["{\"type\":\"ADDED\",\"object\":".Length..^2]);
 
         await f.Store.DeleteAsync(f.ConfigMaps, "default", "a", new DeleteRequest(), CancellationToken.None);
         WatcherEvent deleted = await NextAsync(watcher);
