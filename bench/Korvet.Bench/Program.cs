@@ -17,12 +17,18 @@ public static class Program
             Console.WriteLine("                        [--watch-rate N] [--korvet PATH-TO-PUBLISHED-EXE] [--only get,create,list,watch,startup] [--out FILE]");
             Console.WriteLine("       korvet-bench cluster [--nodes N] [--replicas N] [--memory-nodes N] [--memory-pods N] [--only deploy,memory] [--out FILE]");
             Console.WriteLine("       korvet-bench scheduler [--nodes N] [--existing-pods N] [--pods N] [--creators N] [--timeout SECONDS] [--out FILE]");
+            Console.WriteLine("       korvet-bench scheduler-cycle [--nodes N] [--existing-pods N] [--pods N] [--parallelism N]");
             return 2;
         }
 
         if (args[0] == "cluster")
         {
             return await ClusterBenchmark.RunAsync(args[1..]);
+        }
+
+        if (args[0] == "scheduler-cycle")
+        {
+            return CycleBenchmark.Run(args[1..]);
         }
 
         if (args[0] == "scheduler")

@@ -43,7 +43,7 @@ public sealed class Scheduler
         _algorithm = new SchedulingAlgorithm(SchedulerProfile.CreateDefault(new DefaultBinder(client), _options.PercentageOfNodesToScore) with
         {
             SchedulerName = _options.SchedulerName,
-        });
+        }, parallelism: _options.Parallelism);
         _reporter = new SchedulerReporter(client, _options.SchedulerName, time, _logger);
         _bindSlots = new SemaphoreSlim(_options.MaxConcurrentBinds);
 

@@ -15,6 +15,8 @@ namespace Korvet.Scheduler;
 /// <param name="LeaseNamespace">Namespace of <paramref name="LeaseName"/>.</param>
 /// <param name="LeaderElect">Schedule only while holding the Lease (several schedulers may run; one works).</param>
 /// <param name="LeaseDuration">Lease duration (default 15 s; renew deadline 2/3 of it, retry 2/15 of it).</param>
+/// <param name="Parallelism">Threads that filter and score nodes in one cycle (upstream's KubeSchedulerConfiguration
+/// parallelism, default 16 there); 0 = one per processor.</param>
 public sealed record SchedulerOptions(
     string SchedulerName = SchedulerProfile.DefaultSchedulerName,
     int PercentageOfNodesToScore = 0,
@@ -24,7 +26,8 @@ public sealed record SchedulerOptions(
     string LeaseName = "kube-scheduler",
     string LeaseNamespace = "kube-system",
     bool LeaderElect = true,
-    TimeSpan? LeaseDuration = null)
+    TimeSpan? LeaseDuration = null,
+    int Parallelism = 0)
 {
     public static SchedulerOptions Default { get; } = new();
 }

@@ -39,4 +39,29 @@ public sealed class EventRecorderTests(ClientCluster cluster) : IClassFixture<Cl
         Assert.Contains("Synced", output, StringComparison.Ordinal);
         Assert.Contains("boom", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ConcurrentEventsAreAllWrittenAndRepeatsStillAggregate()
+    {
+        var recorder = new EventRecorder(cluster.Client, "busy-controller");
+        // Events only reference their objects: 40 objects with one event each (the spam filter is per object) and
+        // one object with 8 occurrences of the same event, all recorded at once.
+        ConfigMap[] subjects = [.. Enumerable.Range(0, 41).Select(i => new ConfigMap
+        {
+            Metadata = new ObjectMeta { Name = $"busy-{i}", Namespace = "default", Uid = Guid.NewGuid().ToString() },
+        })];
+        Task<Event?>[] distinct = [.. subjects.Take(40).Select(s => recorder.RecordAsync(s, EventRecorder.TypeNormal, "Step", "one step"))];
+        Task<Event?>[] repeats = [.. Enumerable.Range(0, 8).Select(_ => recorder.RecordAsync(subjects[40], EventRecorder.TypeWarning, "Again", "same"))];
+        await Task.WhenAll(distinct.Concat(repeats));
+
+        Assert.Equal(40, distinct.Select(t => t.Result!.Metadata!.Name).Distinct().Count());
+        Assert.Single(repeats.Select(t => t.Result!.Metadata!.Name).Distinct());
+        Assert.Equal(Enumerable.Range(1, 8), repeats.Select(t => t.Result!.Count ?? 0).Order());
+
+        var uids = subjects.Select(s => s.Metadata!.Uid).ToHashSet();
+        var events = await cluster.Client.Resource<Event>().ListAsync("default");
+        var mine = events.Items.Where(e => uids.Contains(e.InvolvedObject?.Uid)).ToList();
+        Assert.Equal(41, mine.Count);
+        Assert.Equal(8, mine.Single(e => e.Reason == "Again").Count);
+    }
 }

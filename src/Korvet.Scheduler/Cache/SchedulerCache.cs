@@ -14,14 +14,14 @@ namespace Korvet.Scheduler.Cache;
 public sealed class SchedulerCache
 {
     private readonly Dictionary<string, NodeInfo> _nodes = new(StringComparer.Ordinal);
-    private readonly List<NodeInfo> _schedulable = [];
+    private readonly NodeInfoList _schedulable = new();
     private readonly Dictionary<string, int> _schedulableIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CachedPod> _pods = new(StringComparer.Ordinal);
 
     public object Gate { get; } = new();
 
     /// <summary>Nodes known by their Node object, in a stable order (swap-remove on delete). Hold <see cref="Gate"/>.</summary>
-    public IReadOnlyList<NodeInfo> Nodes => _schedulable;
+    public NodeInfoList Nodes => _schedulable;
 
     public int NodeCount
     {
@@ -66,6 +66,10 @@ public sealed class SchedulerCache
                 _schedulableIndex[name] = _schedulable.Count;
                 _schedulable.Add(info);
             }
+            else
+            {
+                _schedulable.Refresh(info, listed: true);
+            }
         }
     }
 
@@ -78,15 +82,9 @@ public sealed class SchedulerCache
                 return;
             }
 
-            if (_schedulableIndex.Remove(name, out int index))
+            if (_schedulableIndex.Remove(name, out int index) && _schedulable.RemoveAt(index) is NodeInfo moved)
             {
-                NodeInfo last = _schedulable[^1];
-                _schedulable[index] = last;
-                _schedulable.RemoveAt(_schedulable.Count - 1);
-                if (last != info)
-                {
-                    _schedulableIndex[last.Name] = index;
-                }
+                _schedulableIndex[moved.Name] = index;
             }
 
             info.SetNode(null);
@@ -182,6 +180,7 @@ public sealed class SchedulerCache
         }
 
         node.AddPod(pod);
+        _schedulable.Refresh(node, _schedulableIndex.ContainsKey(nodeName));
         _pods[pod.Uid] = new CachedPod(pod, nodeName, assumed);
     }
 
@@ -192,6 +191,7 @@ public sealed class SchedulerCache
         if (_nodes.TryGetValue(cached.NodeName, out NodeInfo? node))
         {
             node.RemovePod(uid);
+            _schedulable.Refresh(node, _schedulableIndex.ContainsKey(cached.NodeName));
             if (node.Node is null && node.Pods.Count == 0)
             {
                 _nodes.Remove(cached.NodeName);

@@ -25,6 +25,9 @@ public sealed class NodeInfo
 
     public IReadOnlyList<Taint> Taints { get; private set; } = [];
 
+    /// <summary>spec.unschedulable (cordoned), read once per node change rather than per filter call.</summary>
+    public bool Unschedulable { get; private set; }
+
     public Resources Allocatable { get; private set; } = new();
 
     /// <summary>Sum of the pods' effective requests.</summary>
@@ -51,6 +54,7 @@ public sealed class NodeInfo
         Node = node;
         Labels = node?.Metadata?.Labels ?? NoLabels;
         Taints = node?.Spec?.Taints ?? [];
+        Unschedulable = node?.Spec?.Unschedulable == true;
         Allocatable = Resources.FromList(node?.Status?.Allocatable);
         Generation++;
     }

@@ -4,7 +4,10 @@ namespace Korvet.Scheduler.Framework;
 /// The scheduling framework's extension points (DESIGN.md §4.2). A plugin implements only the interfaces it needs.
 /// Filter and Score run once per candidate node on the hot path: they must only read the <see cref="CycleState"/>
 /// their PreFilter/PreScore wrote, never allocate much, and never block. PreFilter/Filter/PreScore/Score run with
-/// the scheduler cache's lock held (the node list is a consistent view); Bind runs later, outside it.
+/// the scheduler cache's lock held (the node list is a consistent view); Bind runs later, outside it. Filter and Score
+/// may be called concurrently for different nodes of one cycle. Built-in Filter/Score/Normalize methods are marked
+/// AggressiveOptimization: in a busy process the tiered JIT's background queue can keep them at tier 0 for seconds,
+/// and they run hundreds of times per pod.
 /// </summary>
 public interface IPlugin
 {
@@ -24,7 +27,8 @@ public interface IFilterPlugin : IPlugin
     Status Filter(CycleState state, PodInfo pod, NodeInfo node);
 }
 
-/// <summary>Once per pod before scoring, over the feasible nodes (and all nodes, for cluster-wide counts).</summary>
+/// <summary>Once per pod before scoring, over the feasible nodes (and all nodes, for cluster-wide counts). The lists (and
+/// the score arrays given to Normalize) are reused by the next cycle: read them, never keep them.</summary>
 public interface IPreScorePlugin : IPlugin
 {
     Status PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> feasible, IReadOnlyList<NodeInfo> all);
@@ -63,6 +67,7 @@ public sealed record WeightedScorePlugin(IScorePlugin Plugin, int Weight);
 public static class ScoreNormalization
 {
     /// <summary>Upstream's DefaultNormalizeScore: scale to 0..max by the highest score; reverse flips it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Default(long[] scores, bool reverse)
     {
         long max = 0;

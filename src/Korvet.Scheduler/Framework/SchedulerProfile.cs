@@ -37,7 +37,7 @@ public sealed record SchedulerProfile(
         var balanced = new BalancedAllocationPlugin();
         return new SchedulerProfile(
             DefaultSchedulerName,
-            [nodePorts, spread, interPod],
+            [nodeAffinity, nodePorts, spread, interPod],
             [nodeUnschedulable, nodeName, taints, nodeAffinity, nodePorts, fit, spread, interPod],
             [interPod, spread, nodeAffinity, balanced],
             [

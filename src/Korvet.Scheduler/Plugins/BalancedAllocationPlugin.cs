@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Korvet.Scheduler.Framework;
 
 namespace Korvet.Scheduler.Plugins;
@@ -14,6 +15,7 @@ public sealed class BalancedAllocationPlugin : IPreScorePlugin, IScorePlugin
     public Status PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> feasible, IReadOnlyList<NodeInfo> all) =>
         pod.Requests.MilliCpu == 0 && pod.Requests.Memory == 0 ? Status.Skip : Status.Success;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
         double cpu = Fraction(node.Requested.MilliCpu + pod.Requests.MilliCpu, node.Allocatable.MilliCpu);
@@ -23,6 +25,7 @@ public sealed class BalancedAllocationPlugin : IPreScorePlugin, IScorePlugin
         return (long)((1 - std) * IScorePlugin.MaxNodeScore);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Normalize(CycleState state, PodInfo pod, long[] scores)
     {
     }

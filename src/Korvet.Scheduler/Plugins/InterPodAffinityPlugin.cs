@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Korvet.Scheduler.Framework;
 
 namespace Korvet.Scheduler.Plugins;
@@ -23,7 +24,7 @@ public sealed class InterPodAffinityPlugin : IPreFilterPlugin, IFilterPlugin, IP
     public Status PreFilter(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes)
     {
         var counts = new FilterCounts();
-        foreach (NodeInfo node in nodes)
+        foreach (NodeInfo node in NodeInfoList.WithPodsWithRequiredAntiAffinity(nodes))
         {
             foreach (PodInfo existing in node.PodsWithRequiredAntiAffinity)
             {
@@ -77,6 +78,7 @@ public sealed class InterPodAffinityPlugin : IPreFilterPlugin, IFilterPlugin, IP
         return Status.Success;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node)
     {
         FilterCounts counts = state.Read<FilterCounts>(FilterKey) ?? new FilterCounts();
@@ -129,7 +131,7 @@ public sealed class InterPodAffinityPlugin : IPreFilterPlugin, IFilterPlugin, IP
     {
         bool incomingPreferred = pod.PreferredAffinity.Count + pod.PreferredAntiAffinity.Count > 0;
         var scores = new Dictionary<(string, string), long>();
-        foreach (NodeInfo node in all)
+        foreach (NodeInfo node in incomingPreferred ? all : NodeInfoList.WithPodsWithAffinity(all))
         {
             List<PodInfo> candidates = incomingPreferred ? node.Pods : node.PodsWithAffinity;
             foreach (PodInfo existing in candidates)
@@ -169,6 +171,7 @@ public sealed class InterPodAffinityPlugin : IPreFilterPlugin, IFilterPlugin, IP
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
         Dictionary<(string, string), long>? scores = state.Read<Dictionary<(string, string), long>>(ScoreKey);
@@ -189,6 +192,7 @@ public sealed class InterPodAffinityPlugin : IPreFilterPlugin, IFilterPlugin, IP
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Normalize(CycleState state, PodInfo pod, long[] scores)
     {
         if (scores.Length == 0)

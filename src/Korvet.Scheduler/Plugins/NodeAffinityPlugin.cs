@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Korvet.Api.Core.V1;
 using Korvet.Scheduler.Framework;
 
@@ -5,14 +6,21 @@ namespace Korvet.Scheduler.Plugins;
 
 /// <summary>
 /// NodeAffinity. Filter: spec.nodeSelector and requiredDuringSchedulingIgnoredDuringExecution must both match.
-/// Score: the summed weights of the matching preferred terms, normalized by the best node.
+/// Score: the summed weights of the matching preferred terms, normalized by the best node. PreFilter returns Skip
+/// for a pod with neither (upstream does the same), so its Filter is not called per node.
 /// </summary>
-public sealed class NodeAffinityPlugin : IFilterPlugin, IPreScorePlugin, IScorePlugin
+public sealed class NodeAffinityPlugin : IPreFilterPlugin, IFilterPlugin, IPreScorePlugin, IScorePlugin
 {
     public const string ErrReasonPod = "node(s) didn't match Pod's node affinity/selector";
 
     public string Name => "NodeAffinity";
 
+    public Status PreFilter(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes) =>
+        pod.Pod.Spec?.NodeSelector is { Count: > 0 } || pod.Pod.Spec?.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution is not null
+            ? Status.Success
+            : Status.Skip;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node) =>
         Matches(pod.Pod.Spec, node) ? Status.Success : Status.UnschedulableAndUnresolvable(ErrReasonPod);
 
@@ -24,6 +32,7 @@ public sealed class NodeAffinityPlugin : IFilterPlugin, IPreScorePlugin, IScoreP
     public Status PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> feasible, IReadOnlyList<NodeInfo> all) =>
         pod.Pod.Spec?.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution is { Count: > 0 } ? Status.Success : Status.Skip;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
         long score = 0;
@@ -38,5 +47,6 @@ public sealed class NodeAffinityPlugin : IFilterPlugin, IPreScorePlugin, IScoreP
         return score;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Normalize(CycleState state, PodInfo pod, long[] scores) => ScoreNormalization.Default(scores, reverse: false);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Korvet.Scheduler.Framework;
 
 namespace Korvet.Scheduler.Plugins;
@@ -9,6 +10,7 @@ public sealed class NodeNamePlugin : IFilterPlugin
 
     public string Name => "NodeName";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node) =>
         pod.Pod.Spec?.NodeName is { Length: > 0 } wanted && wanted != node.Name
             ? Status.UnschedulableAndUnresolvable(ErrReason)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Korvet.Scheduler.Framework;
 
 namespace Korvet.Scheduler.Plugins;
@@ -12,6 +13,7 @@ public sealed class NodePortsPlugin : IPreFilterPlugin, IFilterPlugin
     public Status PreFilter(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes) =>
         pod.HostPorts.Count == 0 ? Status.Skip : Status.Success;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node)
     {
         foreach (HostPort wanted in pod.HostPorts)

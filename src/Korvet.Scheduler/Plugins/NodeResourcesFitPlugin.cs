@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Korvet.Scheduler.Framework;
 
 namespace Korvet.Scheduler.Plugins;
@@ -14,6 +15,7 @@ public sealed class NodeResourcesFitPlugin : IFilterPlugin, IScorePlugin
 
     public string Name => "NodeResourcesFit";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node)
     {
         List<string>? reasons = null;
@@ -54,6 +56,7 @@ public sealed class NodeResourcesFitPlugin : IFilterPlugin, IScorePlugin
         return reasons is null ? Status.Success : Status.Unschedulable([.. reasons]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
         long cpu = LeastAllocated(node.NonZeroRequested.MilliCpu + pod.NonZeroRequests.MilliCpu, node.Allocatable.MilliCpu);
@@ -61,6 +64,7 @@ public sealed class NodeResourcesFitPlugin : IFilterPlugin, IScorePlugin
         return (cpu + memory) / 2;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Normalize(CycleState state, PodInfo pod, long[] scores)
     {
     }

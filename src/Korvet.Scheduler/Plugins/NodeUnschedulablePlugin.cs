@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Korvet.Api.Core.V1;
 using Korvet.Scheduler.Framework;
 
@@ -13,8 +14,9 @@ public sealed class NodeUnschedulablePlugin : IFilterPlugin
 
     public string Name => "NodeUnschedulable";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node) =>
-        node.Node?.Spec?.Unschedulable == true && !Matching.Tolerated(pod.Pod.Spec?.Tolerations, UnschedulableTaint)
+        node.Unschedulable && !Matching.Tolerated(pod.Pod.Spec?.Tolerations, UnschedulableTaint)
             ? Status.UnschedulableAndUnresolvable(ErrReasonUnschedulable)
             : Status.Success;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Korvet.Api.Core.V1;
 using Korvet.Scheduler.Framework;
 using MetaSelector = Korvet.Api.Meta.V1.LabelSelector;
@@ -59,6 +60,7 @@ public sealed class PodTopologySpreadPlugin : IPreFilterPlugin, IFilterPlugin, I
         return Status.Success;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node)
     {
         FilterState? s = state.Read<FilterState>(FilterKey);
@@ -129,6 +131,7 @@ public sealed class PodTopologySpreadPlugin : IPreFilterPlugin, IFilterPlugin, I
     }
 
     /// <summary>−1 marks a node lacking a topology key (normalized to 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
         ScoreState? s = state.Read<ScoreState>(ScoreKey);
@@ -151,6 +154,7 @@ public sealed class PodTopologySpreadPlugin : IPreFilterPlugin, IFilterPlugin, I
         return (long)Math.Round(score);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Normalize(CycleState state, PodInfo pod, long[] scores)
     {
         long min = long.MaxValue;

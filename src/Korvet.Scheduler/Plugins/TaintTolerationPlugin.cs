@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Korvet.Api.Core.V1;
 using Korvet.Scheduler.Framework;
 
@@ -12,11 +13,14 @@ public sealed class TaintTolerationPlugin : IFilterPlugin, IScorePlugin
 {
     public string Name => "TaintToleration";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node)
     {
         List<Toleration>? tolerations = pod.Pod.Spec?.Tolerations;
-        foreach (Taint taint in node.Taints)
+        IReadOnlyList<Taint> taints = node.Taints;
+        for (int i = 0; i < taints.Count; i++)
         {
+            Taint taint = taints[i];
             if (taint.Effect is "NoSchedule" or "NoExecute" && !Matching.Tolerated(tolerations, taint))
             {
                 return Status.UnschedulableAndUnresolvable($"node(s) had untolerated taint {{{taint.Key}: {taint.Value}}}");
@@ -26,15 +30,15 @@ public sealed class TaintTolerationPlugin : IFilterPlugin, IScorePlugin
         return Status.Success;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
         long count = 0;
         List<Toleration>? tolerations = pod.Pod.Spec?.Tolerations;
-        foreach (Taint taint in node.Taints)
+        IReadOnlyList<Taint> taints = node.Taints;
+        for (int i = 0; i < taints.Count; i++)
         {
-            // Only tolerations with an empty or PreferNoSchedule effect count here (upstream's filter of the list).
-            if (taint.Effect == "PreferNoSchedule"
-                && !(tolerations ?? []).Any(t => (string.IsNullOrEmpty(t.Effect) || t.Effect == "PreferNoSchedule") && Matching.Tolerates(t, taint)))
+            if (taints[i].Effect == "PreferNoSchedule" && !ToleratesPreferNoSchedule(tolerations, taints[i]))
             {
                 count++;
             }
@@ -43,5 +47,20 @@ public sealed class TaintTolerationPlugin : IFilterPlugin, IScorePlugin
         return count;
     }
 
+    /// <summary>Only tolerations with an empty or PreferNoSchedule effect count here (upstream's filter of the list).</summary>
+    private static bool ToleratesPreferNoSchedule(List<Toleration>? tolerations, Taint taint)
+    {
+        foreach (Toleration t in tolerations ?? [])
+        {
+            if ((string.IsNullOrEmpty(t.Effect) || t.Effect == "PreferNoSchedule") && Matching.Tolerates(t, taint))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Normalize(CycleState state, PodInfo pod, long[] scores) => ScoreNormalization.Default(scores, reverse: true);
 }
