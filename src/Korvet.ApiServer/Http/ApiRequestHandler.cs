@@ -167,7 +167,7 @@ public sealed class ApiRequestHandler
     /// awaited: Kestrel copies what it is given into its pinned buffer pool before flushing, so one write of a
     /// 100 MB list would grow that pool (and the process) by 100 MB, while slices keep it to the pipe's limit.
     /// </summary>
-    internal static async Task WriteBytesAsync(HttpContext context, int status, string contentType, byte[] body)
+    internal static Task WriteBytesAsync(HttpContext context, int status, string contentType, byte[] body)
     {
         HttpResponse response = context.Response;
         response.StatusCode = status;
@@ -175,12 +175,19 @@ public sealed class ApiRequestHandler
         response.ContentLength = body.Length;
         if (context.Request.Method == "HEAD")
         {
-            return;
+            return Task.CompletedTask;
         }
 
+        return body.Length <= WriteSlice
+            ? response.Body.WriteAsync(body, 0, body.Length, context.RequestAborted)
+            : WriteSlicedAsync(response.Body, body, context.RequestAborted);
+    }
+
+    private static async Task WriteSlicedAsync(Stream stream, byte[] body, CancellationToken ct)
+    {
         for (int offset = 0; offset < body.Length; offset += WriteSlice)
         {
-            await response.Body.WriteAsync(body.AsMemory(offset, Math.Min(WriteSlice, body.Length - offset)), context.RequestAborted);
+            await stream.WriteAsync(body.AsMemory(offset, Math.Min(WriteSlice, body.Length - offset)), ct);
         }
     }
 
