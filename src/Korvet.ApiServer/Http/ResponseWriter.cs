@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Korvet.ApiServer.Errors;
@@ -97,6 +98,11 @@ public sealed class ResponseWriter
                 contentType = ResponseFormat.PartialListV1;
                 break;
             default:
+                if (format.Encoding == ResponseEncoding.Json)
+                {
+                    return StreamJsonListAsync(context, resource, page);
+                }
+
                 body = ApiRequestHandler.SerializeWith(w => WriteList(w, resource.ListKind, resource.ApiVersion, page,
                     item => ObjectBytes.WriteRaw(w, item.Json)));
                 contentType = ResponseFormat.Json;
@@ -104,6 +110,56 @@ public sealed class ResponseWriter
         }
 
         return WriteEncodedAsync(context, 200, format.Encoding, body, contentType);
+    }
+
+    /// <summary>
+    /// A JSON list written straight from the cached objects' bytes: the list head, each item, the tail, flushed every
+    /// 64 KiB — never one array holding the whole response (a list of 30,000 pods is about 100 MB). The length is known
+    /// up front, so the response still carries Content-Length.
+    /// </summary>
+    private static async Task StreamJsonListAsync(HttpContext context, ResourceDefinition resource, ListPage page)
+    {
+        byte[] empty = ApiRequestHandler.SerializeWith(w => WriteList(w, resource.ListKind, resource.ApiVersion, page with { Items = [] }, _ => { }));
+        ReadOnlyMemory<byte> head = empty.AsMemory(0, empty.Length - 2); // up to and including "items":[
+        ReadOnlyMemory<byte> tail = empty.AsMemory(empty.Length - 2);     // ]}
+        long length = empty.Length + Math.Max(0, page.Items.Count - 1);
+        foreach (StoredObject item in page.Items)
+        {
+            length += item.Json.Length;
+        }
+
+        HttpResponse response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = ResponseFormat.Json;
+        response.ContentLength = length;
+        if (context.Request.Method == "HEAD")
+        {
+            return;
+        }
+
+        System.IO.Pipelines.PipeWriter writer = response.BodyWriter;
+        CancellationToken ct = context.RequestAborted;
+        writer.Write(head.Span);
+        long unflushed = head.Length;
+        for (int i = 0; i < page.Items.Count; i++)
+        {
+            if (i > 0)
+            {
+                writer.Write(","u8);
+            }
+
+            byte[] json = page.Items[i].Json;
+            writer.Write(json);
+            unflushed += json.Length + 1;
+            if (unflushed >= 64 * 1024)
+            {
+                await writer.FlushAsync(ct);
+                unflushed = 0;
+            }
+        }
+
+        writer.Write(tail.Span);
+        await writer.FlushAsync(ct);
     }
 
     /// <summary>A list of already serialized objects (deletecollection's answer).</summary>
