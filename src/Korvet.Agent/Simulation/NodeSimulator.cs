@@ -215,7 +215,7 @@ public sealed class NodeSimulator : IAsyncDisposable
             return;
         }
 
-        Node copy = Copy(cached);
+        Node copy = ObjectCopy.Clone(cached);
         copy.Status = node.Status(cached.Status, now);
         try
         {
@@ -230,10 +230,6 @@ public sealed class NodeSimulator : IAsyncDisposable
     private Task ForEachNodeAsync(Func<SimulatedNode, Task> action, CancellationToken ct) =>
         Parallel.ForEachAsync(_nodes, new ParallelOptions { MaxDegreeOfParallelism = _options.Workers, CancellationToken = ct },
             async (node, _) => await action(node).ConfigureAwait(false));
-
-    internal static T Copy<T>(T obj)
-        where T : class =>
-        Api.Serialization.ApiJson.Deserialize<T>(Api.Serialization.ApiJson.SerializeToUtf8Bytes(obj));
 
     public async ValueTask DisposeAsync()
     {

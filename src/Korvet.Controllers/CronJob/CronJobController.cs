@@ -65,7 +65,7 @@ public sealed class CronJobController : IController
             return;
         }
 
-        Api.Batch.V1.CronJob cj = Copy(cached);
+        Api.Batch.V1.CronJob cj = ObjectCopy.Clone(cached);
         CronJobSpec spec = cj.Spec ?? new CronJobSpec();
         cj.Status ??= new CronJobStatus();
         string before = Json(cj.Status);
@@ -309,13 +309,9 @@ public sealed class CronJobController : IController
                     },
                 ],
             },
-            Spec = template.Spec is null ? new JobSpec() : Copy(template.Spec),
+            Spec = template.Spec is null ? new JobSpec() : ObjectCopy.Clone(template.Spec),
         };
     }
 
     private static string Json(object value) => System.Text.Encoding.UTF8.GetString(Api.Serialization.ApiJson.SerializeToUtf8Bytes(value));
-
-    private static T Copy<T>(T obj)
-        where T : class =>
-        Api.Serialization.ApiJson.Deserialize<T>(Api.Serialization.ApiJson.SerializeToUtf8Bytes(obj));
 }

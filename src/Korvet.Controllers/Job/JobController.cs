@@ -157,7 +157,7 @@ public sealed class JobController : IController
         string? baseRv = job.Metadata.ResourceVersion;
         if (plan.StatusChanged)
         {
-            Api.Batch.V1.Job copy = Copy(job);
+            Api.Batch.V1.Job copy = ObjectCopy.Clone(job);
             copy.Status = plan.Status;
             Api.Batch.V1.Job updated = await _context.Client.Resource<Api.Batch.V1.Job>().UpdateStatusAsync(copy, ct).ConfigureAwait(false);
             _written[key] = Revision(updated);
@@ -303,14 +303,10 @@ public sealed class JobController : IController
                 ],
                 Finalizers = [JobPlanner.TrackingFinalizer],
             },
-            Spec = template.Spec is null ? new PodSpec() : Copy(template.Spec),
+            Spec = template.Spec is null ? new PodSpec() : ObjectCopy.Clone(template.Spec),
         };
     }
 
     private static long Revision(Api.Batch.V1.Job job) =>
         long.TryParse(job.Metadata?.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture, out long rv) ? rv : 0;
-
-    private static T Copy<T>(T obj)
-        where T : class =>
-        Api.Serialization.ApiJson.Deserialize<T>(Api.Serialization.ApiJson.SerializeToUtf8Bytes(obj));
 }

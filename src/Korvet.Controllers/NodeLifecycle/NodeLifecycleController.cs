@@ -164,7 +164,7 @@ public sealed class NodeLifecycleController : IController
             return node;
         }
 
-        Node copy = Copy(node);
+        Node copy = ObjectCopy.Clone(node);
         copy.Status ??= new NodeStatus();
         copy.Status.Conditions ??= [];
         foreach (string type in new[] { "Ready", "MemoryPressure", "DiskPressure", "PIDPressure" })
@@ -205,7 +205,7 @@ public sealed class NodeLifecycleController : IController
             return node;
         }
 
-        Node copy = Copy(node);
+        Node copy = ObjectCopy.Clone(node);
         copy.Spec ??= new NodeSpec();
         copy.Spec.Taints = taints.Count == 0 ? null : taints;
         try
@@ -228,7 +228,7 @@ public sealed class NodeLifecycleController : IController
                 continue;
             }
 
-            Pod copy = Copy(pod);
+            Pod copy = ObjectCopy.Clone(pod);
             PodCondition condition = copy.Status!.Conditions!.First(c => c.Type == "Ready");
             condition.Status = "False";
             condition.LastTransitionTime = new Time(now);
@@ -265,8 +265,4 @@ public sealed class NodeLifecycleController : IController
             }
         }
     }
-
-    private static T Copy<T>(T obj)
-        where T : class =>
-        Api.Serialization.ApiJson.Deserialize<T>(Api.Serialization.ApiJson.SerializeToUtf8Bytes(obj));
 }
