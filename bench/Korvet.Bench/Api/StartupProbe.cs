@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
@@ -51,85 +50,49 @@ public static class StartupProbe
 
     private static async Task<(double Ms, long Rss)> StartOnceAsync(string korvet, string dir, HttpClient probe, TimeSpan idle)
     {
-        int port = KorvetProcess.FreePort();
-        var info = new ProcessStartInfo(korvet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { "server", "--data-dir", dir, "--https-listen-port", port.ToString(CultureInfo.InvariantCulture), "--disable-agent" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var url = new Uri($"https://127.0.0.1:{port}/readyz");
         long t0 = Stopwatch.GetTimestamp();
-        using Process process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {korvet}");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
+        await using KorvetProcess process = KorvetProcess.Launch(korvet, dir);
+        var url = new Uri($"https://127.0.0.1:{process.Port}/readyz");
+        double ms;
+        string lastError = "";
+        while (true)
         {
-            double ms;
-            string lastError = "";
-            while (true)
+            if (process.ExitCode is { } exit)
             {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"korvet server exited with {process.ExitCode} before /readyz answered");
-                }
-
-                if (Stopwatch.GetElapsedTime(t0) > TimeSpan.FromSeconds(60))
-                {
-                    throw new TimeoutException($"korvet server did not become ready within 60 s ({lastError})");
-                }
-
-                try
-                {
-                    using HttpResponseMessage response = await probe.GetAsync(url);
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                        break;
-                    }
-                }
-                catch (HttpRequestException e)
-                {
-                    // Not listening yet.
-                    lastError = e.InnerException?.Message ?? e.Message;
-                }
-
-                await Task.Delay(5);
+                throw new InvalidOperationException($"korvet server exited with {exit} before /readyz answered");
             }
 
-            long rss = 0;
-            if (idle > TimeSpan.Zero)
+            if (Stopwatch.GetElapsedTime(t0) > TimeSpan.FromSeconds(60))
             {
-                await Task.Delay(idle);
-                rss = KorvetProcess.ReadRss(process.Id);
+                throw new TimeoutException($"korvet server did not become ready within 60 s ({lastError})");
             }
 
-            return (ms, rss);
+            try
+            {
+                using HttpResponseMessage response = await probe.GetAsync(url);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                    break;
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                // Not listening yet.
+                lastError = e.InnerException?.Message ?? e.Message;
+            }
+
+            await Task.Delay(5);
         }
-        finally
+
+        long rss = 0;
+        if (idle > TimeSpan.Zero)
         {
-            if (!process.HasExited)
-            {
-                using (Process? kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-                {
-                    kill?.WaitForExit();
-                }
-
-                if (!process.WaitForExit(10_000))
-                {
-                    process.Kill();
-                }
-            }
-
-            process.WaitForExit();
+            await Task.Delay(idle);
+            rss = process.Rss();
         }
+
+        return (ms, rss);
     }
 
     private static bool SignedByDataDirCa(string dir, X509Certificate? certificate)

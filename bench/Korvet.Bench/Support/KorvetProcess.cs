@@ -14,25 +14,33 @@ public sealed class KorvetProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private KorvetProcess(Process process, string dataDir)
+    private KorvetProcess(Process process, string dataDir, int port)
     {
         _process = process;
         DataDir = dataDir;
+        Port = port;
     }
 
     public string DataDir { get; }
+
+    /// <summary>The loopback HTTPS port it listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>Null while it runs, else its exit code.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>The admin kubeconfig the server writes into its data dir.</summary>
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig.yaml");
 
     public int Id => _process.Id;
 
-    /// <summary>Starts <c>korvet server --data-dir D --https-listen-port P --disable-agent</c> plus <paramref name="extraArgs"/>
-    /// and waits (up to a minute) for its kubeconfig.</summary>
-    public static async Task<KorvetProcess> StartAsync(string korvet, string dataDir, params string[] extraArgs)
+    /// <summary>Starts <c>korvet server --data-dir D --https-listen-port P --disable-agent</c> plus
+    /// <paramref name="extraArgs"/> and returns at once (its output is read and dropped).</summary>
+    public static KorvetProcess Launch(string korvet, string dataDir, params string[] extraArgs)
     {
+        int port = FreePort();
         var info = new ProcessStartInfo(korvet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[] { "server", "--data-dir", dataDir, "--https-listen-port", FreePort().ToString(CultureInfo.InvariantCulture), "--disable-agent" }.Concat(extraArgs))
+        foreach (string arg in new[] { "server", "--data-dir", dataDir, "--https-listen-port", port.ToString(CultureInfo.InvariantCulture), "--disable-agent" }.Concat(extraArgs))
         {
             info.ArgumentList.Add(arg);
         }
@@ -42,14 +50,21 @@ public sealed class KorvetProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new KorvetProcess(process, dataDir);
+        return new KorvetProcess(process, dataDir, port);
+    }
+
+    /// <summary><see cref="Launch"/>, then waits (up to a minute) for its kubeconfig.</summary>
+    public static async Task<KorvetProcess> StartAsync(string korvet, string dataDir, params string[] extraArgs)
+    {
+        KorvetProcess server = Launch(korvet, dataDir, extraArgs);
         DateTime deadline = DateTime.UtcNow.AddMinutes(1);
         while (!File.Exists(server.KubeconfigPath))
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            if (server.ExitCode is not null || DateTime.UtcNow > deadline)
             {
+                int? exit = server.ExitCode;
                 await server.DisposeAsync();
-                throw new InvalidOperationException($"korvet server did not write {server.KubeconfigPath} (exit code {(process.HasExited ? process.ExitCode : -1)})");
+                throw new InvalidOperationException($"korvet server did not write {server.KubeconfigPath} (exit code {exit?.ToString(CultureInfo.InvariantCulture) ?? "none: still running"})");
             }
 
             await Task.Delay(20);
