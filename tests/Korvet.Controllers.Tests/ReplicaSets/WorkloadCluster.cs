@@ -58,53 +58,32 @@ public sealed class WorkloadCluster : TestCluster
     }
 
     /// <summary>
-    /// Writes Running/Ready status on one pod. A conflict (the scheduler records PodScheduled=False on pods it cannot
-    /// place, concurrently with this) is retried on a fresh copy, so callers never lose a pod to that race.
+    /// Writes Running/Ready status on one pod through <see cref="Lifecycle.Objects.UpdatePodStatusAsync"/>, which
+    /// retries on a conflict (the scheduler records PodScheduled=False on pods it cannot place, concurrently with this),
+    /// so callers never lose a pod to that race. False when the pod is gone.
     /// </summary>
     private async Task<bool> MarkPodReadyAsync(Pod pod)
     {
-        for (int attempt = 0; attempt < 5; attempt++)
+        var now = new Time(DateTimeOffset.UtcNow);
+        try
         {
-            var now = new Time(DateTimeOffset.UtcNow);
-            pod.Status = new PodStatus
+            await Lifecycle.Objects.UpdatePodStatusAsync(Client, pod.Metadata!.Namespace!, pod.Metadata.Name!, status =>
             {
-                Phase = "Running",
-                StartTime = now,
-                PodIP = "10.244.0.2",
-                Conditions =
+                status.Phase = "Running";
+                status.StartTime = now;
+                status.PodIP = "10.244.0.2";
+                status.Conditions =
                 [
                     new PodCondition { Type = "Ready", Status = "True", LastTransitionTime = now },
                     new PodCondition { Type = "ContainersReady", Status = "True", LastTransitionTime = now },
-                ],
-            };
-            try
-            {
-                await Client.Resource<Pod>().UpdateStatusAsync(pod);
-                return true;
-            }
-            catch (ApiException e) when (e.IsNotFound)
-            {
-                return false;
-            }
-            catch (ApiException e) when (e.IsConflict)
-            {
-                try
-                {
-                    pod = await Client.Resource<Pod>().GetAsync(pod.Metadata!.Name!, pod.Metadata.Namespace);
-                }
-                catch (ApiException gone) when (gone.IsNotFound)
-                {
-                    return false;
-                }
-
-                if (pod.Metadata?.DeletionTimestamp is not null)
-                {
-                    return false;
-                }
-            }
+                ];
+            });
+            return true;
         }
-
-        return false;
+        catch (ApiException e) when (e.IsNotFound)
+        {
+            return false;
+        }
     }
 
     /// <summary>
