@@ -34,17 +34,7 @@ internal sealed class ClientCodec
         _infos.GetOrAdd(type, t => _context.GetTypeInfo(t) ?? throw new ArgumentException($"{t} is not a typed API class", nameof(type)));
 
     /// <summary>Decodes <paramref name="utf8"/> as <paramref name="type"/>; malformed input is an <see cref="ApiCodecException"/>.</summary>
-    public object Deserialize(ReadOnlySpan<byte> utf8, Type type)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(utf8, TypeInfo(type)) ?? throw new ApiCodecException("json: the body is null");
-        }
-        catch (JsonException e)
-        {
-            throw new ApiCodecException($"json: {e.Message}", e);
-        }
-    }
+    public object Deserialize(ReadOnlySpan<byte> utf8, Type type) => ApiJson.Deserialize(utf8, TypeInfo(type));
 
     public T Deserialize<T>(ReadOnlySpan<byte> utf8)
         where T : class => (T)Deserialize(utf8, typeof(T));

@@ -18,11 +18,14 @@ public static class ApiJson
     public static T Deserialize<T>(ReadOnlySpan<byte> utf8)
         where T : class => (T)Deserialize(utf8, typeof(T));
 
-    public static object Deserialize(ReadOnlySpan<byte> utf8, Type type)
+    public static object Deserialize(ReadOnlySpan<byte> utf8, Type type) => Deserialize(utf8, TypeInfo(type));
+
+    /// <summary>Decodes with given metadata (e.g. of a context with other options); errors as for the other overloads.</summary>
+    public static object Deserialize(ReadOnlySpan<byte> utf8, JsonTypeInfo info)
     {
         try
         {
-            return JsonSerializer.Deserialize(utf8, TypeInfo(type)) ?? throw new ApiCodecException("json: the body is null");
+            return JsonSerializer.Deserialize(utf8, info) ?? throw new ApiCodecException("json: the body is null");
         }
         catch (JsonException e)
         {
