@@ -34,11 +34,7 @@ public sealed class EndpointSliceController : IController
         _pods = context.Informers.For<Pod>();
         _slices = context.Informers.For<Slice>();
         _services.AddEventHandler(onAdd: s => _queue.Add(ObjectKey.Of(s)), onUpdate: (_, s) => _queue.Add(ObjectKey.Of(s)));
-        _pods.AddEventHandler(onAdd: PodChanged, onUpdate: (old, pod) =>
-        {
-            PodChanged(old);
-            PodChanged(pod);
-        }, onDelete: PodChanged);
+        ServiceSelection.EnqueueServicesOfPods(_pods, _services.Store, _queue);
         _slices.AddEventHandler(onUpdate: (_, s) => SliceChanged(s), onDelete: SliceChanged);
     }
 
@@ -46,14 +42,6 @@ public sealed class EndpointSliceController : IController
 
     public Task RunAsync(CancellationToken ct) =>
         QueueWorkers.RunAsync(_queue, Math.Max(1, _context.Options.ConcurrentSyncs), SyncAsync, _logger, ct);
-
-    private void PodChanged(Pod pod)
-    {
-        foreach (string key in ServiceSelection.ServiceKeysFor(pod, _services.Store))
-        {
-            _queue.Add(key);
-        }
-    }
 
     private void SliceChanged(Slice slice)
     {

@@ -1,5 +1,6 @@
 using Korvet.Api.Core.V1;
 using Korvet.Client.Cache;
+using Korvet.Client.Queue;
 
 namespace Korvet.Controllers.Endpoints;
 
@@ -21,4 +22,25 @@ public static class ServiceSelection
         services.ByIndex(Store<Service>.NamespaceIndex, pod.Metadata?.Namespace ?? "")
             .Where(s => Selects(s.Spec?.Selector, pod.Metadata?.Labels))
             .Select(s => ObjectKey.Of(s));
+
+    /// <summary>
+    /// Registers the pod handler both endpoints controllers use: a pod's add, update (old and new labels) or delete
+    /// enqueues the key of every Service whose selector matches it.
+    /// </summary>
+    public static void EnqueueServicesOfPods(SharedIndexInformer<Pod> pods, Store<Service> services, WorkQueue<string> queue)
+    {
+        void Changed(Pod pod)
+        {
+            foreach (string key in ServiceKeysFor(pod, services))
+            {
+                queue.Add(key);
+            }
+        }
+
+        pods.AddEventHandler(onAdd: Changed, onUpdate: (old, pod) =>
+        {
+            Changed(old);
+            Changed(pod);
+        }, onDelete: Changed);
+    }
 }
