@@ -76,11 +76,22 @@ public sealed class LeaderElectorTests(ClientCluster cluster) : IClassFixture<Cl
         }, stop.Token);
         await Wait.UntilAsync(() => a.IsLeader, "a to lead");
 
-        // Someone else overwrites the lease (as a candidate that judged it expired would).
+        // Someone else overwrites the lease (as a candidate that judged it expired would). a renews every 200 ms, so
+        // the thief's write can lose that race: like a real candidate it reads again and retries.
         var leases = cluster.Client.Resource<Lease>();
-        Lease lease = await leases.GetAsync("stolen", "kube-system");
-        lease.Spec!.HolderIdentity = "thief";
-        await leases.UpdateAsync(lease);
+        for (int attempt = 0; ; attempt++)
+        {
+            Lease lease = await leases.GetAsync("stolen", "kube-system");
+            lease.Spec!.HolderIdentity = "thief";
+            try
+            {
+                await leases.UpdateAsync(lease);
+                break;
+            }
+            catch (ApiException e) when (e.IsConflict && attempt < 20)
+            {
+            }
+        }
 
         await lost.Task.WaitAsync(TimeSpan.FromSeconds(20));
         await run.WaitAsync(TimeSpan.FromSeconds(20));
