@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Korvet's build, tests and cluster need, only when some are missing.
+# Installs the Debian packages Korvet's build, tests and cluster need, only when some are missing (gcc, libc6-dev,
+# binutils and zlib1g-dev link the Native AOT `korvet` that `dotnet publish src/Korvet` makes).
 # Safe to run again; needs root (CI and the developer machines run as root).
 set -euo pipefail
-packages=(curl etcd-server etcd-client runc iproute2 iptables nftables conntrack docker-registry skopeo umoci busybox-static)
+packages=(curl gcc libc6-dev binutils zlib1g-dev etcd-server etcd-client runc iproute2 iptables nftables conntrack docker-registry skopeo umoci busybox-static)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -20,6 +20,10 @@ public sealed record BenchOptions(TimeSpan Duration, string EtcdPath, int Watche
     /// <summary>The published <c>korvet</c> executable for the startup and RSS figures (skipped when null).</summary>
     public string? KorvetPath { get; init; }
 
+    /// <summary>GET load generator: "wrk" (a separate C process; the default when wrk is on PATH) or "http" (the
+    /// benchmark's own in-process HttpClient loop).</summary>
+    public string GetLoad { get; init; } = Api.WrkLoad.Locate() is null ? "http" : "wrk";
+
     /// <summary>Comma-separated subset of the API workloads to run (get,create,list,watch,startup); null = all.</summary>
     public string? Only { get; init; }
 
@@ -41,6 +45,7 @@ public sealed record BenchOptions(TimeSpan Duration, string EtcdPath, int Watche
                 "--watch-rate" => options with { WatchRate = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--korvet" => options with { KorvetPath = value },
                 "--only" => options with { Only = value },
+                "--get-load" => options with { GetLoad = value is "wrk" or "http" ? value : throw new ArgumentException("--get-load is wrk or http") },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

@@ -14,7 +14,7 @@ public static class Program
         {
             Console.WriteLine("usage: korvet-bench storage [--duration SECONDS] [--etcd PATH] [--watchers N] [--out FILE]");
             Console.WriteLine("       korvet-bench api [--duration SECONDS] [--clients N] [--protocol 1.1|2] [--list-size N] [--watchers N]");
-            Console.WriteLine("                        [--watch-rate N] [--korvet PATH-TO-PUBLISHED-EXE] [--only get,create,list,watch,startup] [--out FILE]");
+            Console.WriteLine("                        [--watch-rate N] [--korvet PATH-TO-PUBLISHED-EXE] [--only get,create,list,watch,startup] [--get-load wrk|http] [--out FILE]");
             Console.WriteLine("       korvet-bench cluster [--nodes N] [--replicas N] [--memory-nodes N] [--memory-pods N] [--only deploy,memory] [--out FILE]");
             Console.WriteLine("       korvet-bench scheduler [--nodes N] [--existing-pods N] [--pods N] [--creators N] [--timeout SECONDS] [--out FILE]");
             Console.WriteLine("       korvet-bench scheduler-cycle [--nodes N] [--existing-pods N] [--pods N] [--parallelism N]");

@@ -11,7 +11,7 @@ public class SimulatedCluster : TestCluster
     protected override ServerOptions CreateOptions() => base.CreateOptions() with { SimulateNodes = 3 };
 
     /// <summary>A client with the admin credentials (for starting extra simulated nodes).</summary>
-    public KubernetesClient NewClient() => new(new ClientOptions(Host.BaseAddress, Host.Credentials.CaPem, Host.Credentials.AdminToken));
+    public KubernetesClient NewClient() => new(ClientOptions);
 
     /// <summary>Starts <paramref name="count"/> more simulated nodes named <c>prefix-i</c>, as a separate
     /// <c>korvet agent --simulate</c> would; disposing the result stops their kubelets (leases stop being renewed).</summary>

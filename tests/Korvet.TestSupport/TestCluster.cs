@@ -4,10 +4,13 @@ using Korvet.Server;
 namespace Korvet.TestSupport;
 
 /// <summary>One in-process <c>korvet server</c> (ServerHost) on a free 127.0.0.1 port, in its own temp data dir, as an
-/// xunit fixture. Subclass and override <see cref="CreateOptions"/> to start it with other options.</summary>
+/// xunit fixture. Subclass and override <see cref="CreateOptions"/> to start it with other options. When
+/// <c>KORVET_TEST_BINARY</c> names a published <c>korvet</c>, the server is that executable instead
+/// (<see cref="ExternalServer"/>) and <see cref="Host"/> is unavailable: tests that only drive kubectl run either way.</summary>
 public class TestCluster : IAsyncLifetime
 {
     private ServerHost? _host;
+    private ExternalServer? _external;
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "korvet-test-" + Guid.NewGuid().ToString("N"));
 
@@ -17,7 +20,13 @@ public class TestCluster : IAsyncLifetime
     /// <summary>HOME and discovery cache of the kubectl processes this cluster runs.</summary>
     public string CacheDir => Path.Combine(DataDir, "home");
 
-    public ServerHost Host => _host ?? throw new InvalidOperationException("not started");
+    public ServerHost Host => _host ?? throw new InvalidOperationException(
+        _external is null ? "not started" : "this test needs the in-process server; KORVET_TEST_BINARY runs an external one");
+
+    /// <summary>The admin's client settings, for both kinds of server.</summary>
+    public Korvet.Client.ClientOptions ClientOptions => _host is not null
+        ? new(_host.BaseAddress, _host.Credentials.CaPem, _host.Credentials.AdminToken)
+        : Korvet.Client.ClientOptions.FromKubeconfigFile(Kubeconfig);
 
     /// <summary>The options the server starts with; the default has no in-process agent.</summary>
     protected virtual ServerOptions CreateOptions() => new(DataDir, IPAddress.Loopback, HttpsPort: 0, DisableAgent: true);
@@ -25,6 +34,12 @@ public class TestCluster : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(CacheDir);
+        if (ExternalServer.Binary is { } binary)
+        {
+            _external = await ExternalServer.StartAsync(binary, CreateOptions());
+            return;
+        }
+
         _host = await ServerHost.StartAsync(CreateOptions());
     }
 
@@ -39,6 +54,11 @@ public class TestCluster : IAsyncLifetime
         if (_host is not null)
         {
             await _host.DisposeAsync();
+        }
+
+        if (_external is not null)
+        {
+            await _external.DisposeAsync();
         }
 
         if (Directory.Exists(DataDir))

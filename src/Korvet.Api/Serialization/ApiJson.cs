@@ -52,6 +52,18 @@ public static class ApiJson
 
     public static byte[] SerializeToUtf8Bytes(object value) => JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo(value.GetType()));
 
+    /// <summary>A node as compact UTF-8 JSON, without the reflection-based serializer (Native AOT safe).</summary>
+    public static byte[] SerializeToUtf8Bytes(JsonNode node)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            node.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     public static JsonObject SerializeToObject(object value) =>
         JsonSerializer.SerializeToNode(value, TypeInfo(value.GetType())) as JsonObject ?? throw new ArgumentException("not an object type", nameof(value));
 

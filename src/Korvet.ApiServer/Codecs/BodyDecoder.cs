@@ -274,13 +274,23 @@ public sealed class BodyDecoder : IBodyDecoder
     private static StatusException PatchStrictError(byte[] patch, List<string> problems)
     {
         string detail = "strict decoding error: " + string.Join(", ", problems);
-        string value = JsonSerializer.Serialize(Encoding.UTF8.GetString(patch), GoQuoted);
+        string value = GoQuote(Encoding.UTF8.GetString(patch));
         string cause = $"Invalid value: {value}: {detail}";
         return new StatusException(422, "Invalid", $" \"\" is invalid: patch: {cause}",
             new StatusDetails(null, null, null, [new StatusCause("FieldValueInvalid", cause, "patch")]));
     }
 
-    private static readonly JsonSerializerOptions GoQuoted = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>A string quoted as Go's %q would for printable text: JSON escapes without HTML-safe escaping.</summary>
+    private static string GoQuote(string text)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(text.Length + 16);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStringValue(text);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     private static void CheckDirective(string fieldValidation)
     {

@@ -86,7 +86,11 @@ public sealed partial class FieldValidator
     }
 
     /// <summary>Parses valid JSON into nodes, keeping the last value of a repeated key (as Go's decoder does).</summary>
-    public static JsonNode? ParseLastWins(ReadOnlySpan<byte> json) => Build(JsonSerializer.Deserialize<JsonElement>(json));
+    public static JsonNode? ParseLastWins(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        return Build(JsonElement.ParseValue(ref reader));
+    }
 
     private static JsonNode? Build(JsonElement element)
     {

@@ -96,7 +96,7 @@ public sealed class ServerSideApply
     public JsonArray ManagedFieldsForCreate(JsonObject config, ResourceDefinition resource, string manager, DateTimeOffset now)
     {
         Dictionary<string, JsonNode?> applied = _paths.Leaves(config, Message(resource), resource.HasStatusSubresource);
-        return applied.Count == 0 ? [] : [Entry(manager, resource.ApiVersion, now, applied.Keys)];
+        return applied.Count == 0 ? [] : [(JsonNode)Entry(manager, resource.ApiVersion, now, applied.Keys)];
     }
 
     /// <summary>
@@ -197,7 +197,7 @@ public sealed class ServerSideApply
             if (fields.Count > 0)
             {
                 entry["fieldsV1"] = ManagedFields.ToFieldsV1(fields);
-                result.Add(entry);
+                result.Add((JsonNode)entry);
             }
         }
 
@@ -209,7 +209,7 @@ public sealed class ServerSideApply
                 entry["time"] = mine["time"]?.DeepClone();
             }
 
-            result.Add(entry);
+            result.Add((JsonNode)entry);
         }
 
         return (merged, result);

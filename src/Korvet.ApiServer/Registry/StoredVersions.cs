@@ -70,7 +70,7 @@ public sealed class Conversion
             return storedJson;
         }
 
-        return JsonSerializer.SerializeToUtf8Bytes(Rename(obj, _toServed, Served));
+        return Korvet.Api.Serialization.ApiJson.SerializeToUtf8Bytes(Rename(obj, _toServed, Served));
     }
 
     /// <summary>A stored object in the served form, keeping its key and revision.</summary>
@@ -108,7 +108,7 @@ public sealed class Conversion
                     renamed["apiVersion"] = Storage.ApiVersion;
                 }
 
-                return JsonSerializer.SerializeToUtf8Bytes(renamed);
+                return Korvet.Api.Serialization.ApiJson.SerializeToUtf8Bytes(renamed);
             case JsonArray ops:
                 foreach (JsonObject op in ops.OfType<JsonObject>())
                 {
@@ -121,7 +121,7 @@ public sealed class Conversion
                     }
                 }
 
-                return JsonSerializer.SerializeToUtf8Bytes(ops);
+                return Korvet.Api.Serialization.ApiJson.SerializeToUtf8Bytes(ops);
             default:
                 return patch;
         }

@@ -156,7 +156,7 @@ public sealed partial class GenericStore
             }
         }
 
-        conditions.Add(new JsonObject
+        conditions.Add((JsonNode)new JsonObject
         {
             ["type"] = "PodScheduled", ["status"] = "True", ["lastProbeTime"] = null, ["lastTransitionTime"] = now,
         });

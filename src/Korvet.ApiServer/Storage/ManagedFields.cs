@@ -74,7 +74,7 @@ public static class ManagedFields
             if (set.Count > 0)
             {
                 entry["fieldsV1"] = ToFieldsV1(set);
-                result.Add(entry);
+                result.Add((JsonNode)entry);
             }
         }
 
@@ -94,7 +94,7 @@ public static class ManagedFields
                 entry["subresource"] = subresource;
             }
 
-            result.Add(entry);
+            result.Add((JsonNode)entry);
         }
 
         if (result.Count > 0)

@@ -44,12 +44,12 @@ internal static class DefaultTolerations
 
         if (!notReady)
         {
-            list.Add(Toleration(NotReadyTaint, seconds));
+            list.Add((JsonNode)Toleration(NotReadyTaint, seconds));
         }
 
         if (!unreachable)
         {
-            list.Add(Toleration(UnreachableTaint, seconds));
+            list.Add((JsonNode)Toleration(UnreachableTaint, seconds));
         }
     }
 

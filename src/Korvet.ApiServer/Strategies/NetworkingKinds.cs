@@ -64,7 +64,7 @@ internal static class NetworkingKinds
                 var types = new JsonArray("Ingress");
                 if (spec["egress"] is JsonArray { Count: > 0 })
                 {
-                    types.Add("Egress");
+                    types.Add((JsonNode)"Egress");
                 }
 
                 spec["policyTypes"] = types;
