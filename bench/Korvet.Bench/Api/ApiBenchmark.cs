@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Korvet.Bench.Support;
 using Korvet.Server;
 
 namespace Korvet.Bench.Api;
@@ -22,6 +23,11 @@ public static class ApiBenchmark
         if (options.Runs("get") || options.Runs("create") || options.Runs("list") || options.Runs("watch"))
         {
             await RunInProcessAsync(options, rows, checks);
+        }
+
+        if (options.Runs("get") && options.KorvetPath is not null)
+        {
+            await MeasurePublishedGetsAsync(options, rows, checks);
         }
 
         if (options.Runs("startup"))
@@ -68,43 +74,7 @@ public static class ApiBenchmark
 
             if (options.Runs("get"))
             {
-                await workloads.CreateNamespaceAsync("bench");
-                if (!await workloads.CreatePodAsync("bench", "get-target"))
-                {
-                    throw new InvalidOperationException("could not create the GET target pod");
-                }
-
-                const string path = "/api/v1/namespaces/bench/pods/get-target";
-                using HttpResponseMessage once = await api.GetAsync(path);
-                byte[] body = await once.Content.ReadAsByteArrayAsync();
-                once.EnsureSuccessStatusCode();
-                await using BareKestrel bare = await BareKestrel.StartAsync(host.Credentials.Serving, body, "application/json");
-                using HttpClient bareClient = HttpClients.Create(bare.BaseAddress, ca, token, options.Protocol, options.Clients);
-
-                // Two alternating rounds each (korvet, bare, korvet, bare) so neither side gains from running second
-                // (JIT tiering, thread-pool growth); rates are averaged, latencies are the worse round's.
-                string? wrk = options.GetLoad == "wrk" ? WrkLoad.Locate() ?? throw new InvalidOperationException("--get-load wrk: wrk is not on PATH (apt-get install wrk)") : null;
-                string generator = wrk is null ? $"{proto}, in-process HttpClient" : "HTTP/1.1, wrk";
-                var rounds = new List<(LoadResult Korvet, LoadResult Bare)>();
-                for (int round = 0; round < 2; round++)
-                {
-                    Console.Error.WriteLine($"[get] round {round + 1}: {options.Clients} clients, {generator}, korvet then bare Kestrel");
-                    LoadResult kr = wrk is null ? await workloads.GetsAsync(api, path, body.Length)
-                        : await WrkLoad.RunAsync(wrk, new Uri(host.BaseAddress, path), token, options.Clients, options.Duration);
-                    LoadResult br = wrk is null ? await workloads.GetsAsync(bareClient, "/", body.Length)
-                        : await WrkLoad.RunAsync(wrk, bare.BaseAddress, token, options.Clients, options.Duration);
-                    rounds.Add((kr, br));
-                }
-
-                LoadResult k = Combine(rounds.Select(r => r.Korvet).ToList());
-                LoadResult b = Combine(rounds.Select(r => r.Bare).ToList());
-                double ratio = k.PerSecond / b.PerSecond;
-                rows.Add(new Row($"single-object GET (pod, {body.Length} B), {options.Clients} clients, {generator}, TLS", Rate(k, "req/s"), Lat(k)));
-                rows.Add(new Row($"bare Kestrel, same bytes, same TLS and load generator", Rate(b, "req/s"), Lat(b)));
-                rows.Add(new Row("korvet / bare Kestrel", $"{ratio:P0}", ""));
-                checks.Add(Check("GET req/s, 64 clients", "≥ 15,000/s", Rate(k, "req/s"), k.PerSecond >= 15_000));
-                checks.Add(Check("GET p99", "≤ 10 ms", $"{k.Latency.P99Ms:F2} ms", k.Latency.P99Ms <= 10));
-                checks.Add(Check("GET vs bare Kestrel", "≥ 50%", $"{ratio:P0}", ratio >= 0.5));
+                await MeasureGetsAsync(options, api, host.BaseAddress, ca, token, host.Credentials.Serving, "in-process server (JIT)", rows, checks);
             }
 
             if (options.Runs("create"))
@@ -148,6 +118,94 @@ public static class ApiBenchmark
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>The GET figure of the published executable (<c>--korvet</c>): the API server alone, as a child process.</summary>
+    private static async Task MeasurePublishedGetsAsync(BenchOptions options, List<Row> rows, List<string> checks)
+    {
+        string dir = Directory.CreateTempSubdirectory("korvet-bench-get-").FullName;
+        try
+        {
+            await using KorvetProcess server = await KorvetProcess.StartAsync(options.KorvetPath!, dir, "--disable-scheduler", "--disable-controller-manager");
+            var client = Korvet.Client.ClientOptions.FromKubeconfigFile(server.KubeconfigPath);
+            using X509Certificate2 ca = X509Certificate2.CreateFromPem(client.CaPem!);
+            using X509Certificate2 serving = X509Certificate2.CreateFromPemFile(Path.Combine(dir, "tls", "serving.crt"), Path.Combine(dir, "tls", "serving.key"));
+            using HttpClient api = HttpClients.Create(client.Server, ca, client.BearerToken!, options.Protocol, options.Clients);
+            await WaitReadyAsync(api);
+            await MeasureGetsAsync(options, api, client.Server, ca, client.BearerToken!, serving, "published korvet (Native AOT)", rows, checks);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task WaitReadyAsync(HttpClient api)
+    {
+        for (int attempt = 0; attempt < 200; attempt++)
+        {
+            try
+            {
+                using HttpResponseMessage ready = await api.GetAsync("/readyz");
+                if (ready.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new InvalidOperationException("the published korvet never became ready");
+    }
+
+    /// <summary>
+    /// 64 clients GET one pod, then a bare Kestrel endpoint serving the same bytes over the same TLS, in two alternating
+    /// rounds each (korvet, bare, korvet, bare) so neither side gains from running second (JIT tiering, thread-pool
+    /// growth); rates are averaged, latencies are the worse round's.
+    /// </summary>
+    private static async Task MeasureGetsAsync(BenchOptions options, HttpClient api, Uri baseAddress, X509Certificate2 ca, string token,
+        X509Certificate2 serving, string serverLabel, List<Row> rows, List<string> checks)
+    {
+        var workloads = new ApiWorkloads(api, options);
+        await workloads.CreateNamespaceAsync("bench");
+        if (!await workloads.CreatePodAsync("bench", "get-target"))
+        {
+            throw new InvalidOperationException("could not create the GET target pod");
+        }
+
+        const string path = "/api/v1/namespaces/bench/pods/get-target";
+        using HttpResponseMessage once = await api.GetAsync(path);
+        byte[] body = await once.Content.ReadAsByteArrayAsync();
+        once.EnsureSuccessStatusCode();
+        await using BareKestrel bare = await BareKestrel.StartAsync(serving, body, "application/json");
+        using HttpClient bareClient = HttpClients.Create(bare.BaseAddress, ca, token, options.Protocol, options.Clients);
+
+        string? wrk = options.GetLoad == "wrk" ? WrkLoad.Locate() ?? throw new InvalidOperationException("--get-load wrk: wrk is not on PATH (apt-get install wrk)") : null;
+        string generator = wrk is null ? $"{(options.Protocol == "2" ? "HTTP/2" : "HTTP/1.1")}, in-process HttpClient" : "HTTP/1.1, wrk";
+        var rounds = new List<(LoadResult Korvet, LoadResult Bare)>();
+        for (int round = 0; round < 2; round++)
+        {
+            Console.Error.WriteLine($"[get] {serverLabel}, round {round + 1}: {options.Clients} clients, {generator}, korvet then bare Kestrel");
+            LoadResult kr = wrk is null ? await workloads.GetsAsync(api, path, body.Length)
+                : await WrkLoad.RunAsync(wrk, new Uri(baseAddress, path), token, options.Clients, options.Duration);
+            LoadResult br = wrk is null ? await workloads.GetsAsync(bareClient, "/", body.Length)
+                : await WrkLoad.RunAsync(wrk, bare.BaseAddress, token, options.Clients, options.Duration);
+            rounds.Add((kr, br));
+        }
+
+        LoadResult k = Combine(rounds.Select(r => r.Korvet).ToList());
+        LoadResult b = Combine(rounds.Select(r => r.Bare).ToList());
+        double ratio = k.PerSecond / b.PerSecond;
+        rows.Add(new Row($"single-object GET (pod, {body.Length} B), {serverLabel}, {options.Clients} clients, {generator}, TLS", Rate(k, "req/s"), Lat(k)));
+        rows.Add(new Row("bare Kestrel, same bytes, same TLS and load generator", Rate(b, "req/s"), Lat(b)));
+        rows.Add(new Row("korvet / bare Kestrel", $"{ratio:P0}", ""));
+        checks.Add(Check($"GET req/s, 64 clients, {serverLabel}", "≥ 15,000/s", Rate(k, "req/s"), k.PerSecond >= 15_000));
+        checks.Add(Check($"GET p99, {serverLabel}", "≤ 10 ms", $"{k.Latency.P99Ms:F2} ms", k.Latency.P99Ms <= 10));
+        checks.Add(Check($"GET vs bare Kestrel, {serverLabel}", "≥ 50%", $"{ratio:P0}", ratio >= 0.5));
     }
 
     private static LoadResult Combine(List<LoadResult> rounds) => new(
