@@ -137,11 +137,16 @@ public sealed class ResourceHandler
 
                 byte[] patch = await RequestBody.ReadAsync(context.Request, _maxBody, ct);
                 DecodedPatch checkedPatch = _decoder.CheckPatch(patchType, patch, resource, query["fieldValidation"].ToString());
-                patch = conversion?.PatchToStorage(patchType, checkedPatch.Patch) ?? checkedPatch.Patch;
+                // A renaming conversion converts the patch itself; a structural one has the store patch the served
+                // form of the live object (servedPatch).
+                byte[]? renamed = conversion?.PatchToStorage(patchType, checkedPatch.Patch);
+                Conversion? servedPatch = conversion is not null && renamed is null ? conversion : null;
+                patch = renamed ?? checkedPatch.Patch;
                 AddWarnings(context, checkedPatch.Warnings);
                 WriteResult result = patchType == ServerSideApply.ApplyPatchType
-                    ? await ApplyAsync(context, stored, ns, info, patch, ct)
-                    : await _store.PatchAsync(stored, ns, info.Name, info.Subresource, patchType, patch, WriteOptionsFrom(context), ct);
+                    ? await ApplyAsync(context, stored, ns, info, patch, servedPatch, ct)
+                    : await _store.PatchAsync(stored, ns, info.Name, info.Subresource, patchType, patch, WriteOptionsFrom(context), ct,
+                        servedPatch);
                 await _writer.WriteWriteResultAsync(context, answered, convertOut ? conversion!.ToServed(result) : result, shape);
                 break;
             }
@@ -226,7 +231,7 @@ public sealed class ResourceHandler
         ResponseFormat.NegotiateStatus(context.Request.Headers.Accept);
 
     private Task<WriteResult> ApplyAsync(HttpContext context, ResourceDefinition resource, string ns, RequestInfo info, byte[] patch,
-        CancellationToken ct)
+        Conversion? served, CancellationToken ct)
     {
         IQueryCollection query = context.Request.Query;
         if (query["fieldManager"].ToString().Length == 0)
@@ -237,7 +242,7 @@ public sealed class ResourceHandler
         }
 
         string force = query["force"].ToString();
-        return _store.ApplyAsync(resource, ns, info.Name, info.Subresource, patch, WriteOptionsFrom(context), force == "true", ct);
+        return _store.ApplyAsync(resource, ns, info.Name, info.Subresource, patch, WriteOptionsFrom(context), force == "true", ct, served);
     }
 
     /// <summary>The namespace the store sees: "" for cluster-scoped resources (a namespace's own name is its name).</summary>

@@ -214,7 +214,7 @@ public sealed class WatchHandler
         if (shape.Shape == ResponseShape.Object)
         {
             return target.Conversion is { } conversion
-                ? _writer.Encoder.WatchEvent(shape.Encoding, CacheEvent.TypeName(ev.Kind), conversion.ToServed(ev.Event.Object.Json))
+                ? _writer.Encoder.WatchEvent(shape.Encoding, CacheEvent.TypeName(ev.Kind), conversion.ToServed(ev.Event.Object).Json)
                 : _writer.Encoder.WatchFrame(CacheEvent.TypeName(ev.Kind), ev.Event.Object.Json);
         }
 

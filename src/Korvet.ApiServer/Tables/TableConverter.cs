@@ -42,6 +42,7 @@ public sealed class TableConverter
         [("apps", "daemonsets")] = WorkloadPrinters.DaemonSet,
         [("batch", "jobs")] = WorkloadPrinters.Job,
         [("batch", "cronjobs")] = WorkloadPrinters.CronJob,
+        [("autoscaling", "horizontalpodautoscalers")] = HpaPrinter.Printer,
     };
 
     private readonly TimeProvider _time;
