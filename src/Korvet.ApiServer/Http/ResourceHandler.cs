@@ -105,7 +105,8 @@ public sealed class ResourceHandler
         {
             case "get":
                 StoredObject obj = await _store.GetAsync(stored, ns, info.Name, query["resourceVersion"].ToString(), ct);
-                await _writer.WriteObjectAsync(context, 200, answered, convertOut ? conversion!.ToServed(obj) : obj, shape);
+                await _writer.WriteObjectAsync(context, 200, answered, convertOut ? conversion!.ToServed(obj) : obj, shape,
+                    conversion is null ? null : conversion.ToServed);
                 break;
             case "list":
                 await ListAsync(context, resource, conversion, ns, shape, query, ct);
@@ -292,7 +293,7 @@ public sealed class ResourceHandler
             (resource, page) = (served, conversion.ToServed(page));
         }
 
-        await _writer.WriteListAsync(context, resource, page, shape);
+        await _writer.WriteListAsync(context, resource, page, shape, conversion is null ? null : conversion.ToServed);
     }
 
     private async Task<DecodedBody> DecodeAsync(HttpContext context, ResourceDefinition resource)

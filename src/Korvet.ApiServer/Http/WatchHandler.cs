@@ -222,7 +222,8 @@ public sealed class WatchHandler
         {
             if (shape.Shape == ResponseShape.Table)
             {
-                _writer.Tables.Write(w, resource, [ev.Event.Object], include, ev.Event.Object.ResourceVersion, "", null, first);
+                _writer.Tables.Write(w, resource, [ev.Event.Object], include, ev.Event.Object.ResourceVersion, "", null, first,
+                    target.Conversion is null ? null : target.Conversion.ToServed);
             }
             else
             {

@@ -247,4 +247,22 @@ public sealed class HpaVersionsTests : IClassFixture<ApiOnlyCluster>, IDisposabl
             config.Replace("targetCPUUtilizationPercentage: 40", "targetCPUUtilizationPercentage: 75", StringComparison.Ordinal));
         Assert.Equal(75, Cpu(await GetAsync(V2 + "/applied")));
     }
+
+    [Fact]
+    public async Task TablesPrintTheStoredFormAndEmbedTheServedOne()
+    {
+        await ReadAsync(await _client.PostAsync(V1, Json(V1Body("tabled", 55))));
+        foreach ((string path, string apiVersion) in new[] { (V1, "autoscaling/v1"), (V2, "autoscaling/v2") })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path + "?includeObject=Object&fieldSelector=metadata.name%3Dtabled");
+            request.Headers.TryAddWithoutValidation("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io");
+            JsonObject table = await ReadAsync(await _client.SendAsync(request));
+            Assert.Equal(["Name", "Reference", "Targets", "MinPods", "MaxPods", "Replicas", "Age"],
+                table["columnDefinitions"]!.AsArray().Select(c => (string?)c!["name"]));
+            JsonNode row = Assert.Single(table["rows"]!.AsArray())!;
+            Assert.Equal(("tabled", "Deployment/web", "cpu: <unknown>/55%"),
+                ((string?)row["cells"]![0], (string?)row["cells"]![1], (string?)row["cells"]![2]));
+            Assert.Equal(apiVersion, (string?)row["object"]!["apiVersion"]);
+        }
+    }
 }
