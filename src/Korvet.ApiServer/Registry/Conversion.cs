@@ -15,10 +15,13 @@ public abstract class Conversion
     /// <summary>How serialized JSON embedded in annotations is written (no HTML escaping, like a plain encoder).</summary>
     protected static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private readonly Func<StoredObject, StoredObject> _convertStored;
+
     protected Conversion(ResourceDefinition storage, ResourceDefinition served)
     {
         Storage = storage;
         Served = served;
+        _convertStored = s => new StoredObject(s.Key, ToServed(s.Value), s.ResourceVersion);
     }
 
     public ResourceDefinition Storage { get; }
@@ -51,8 +54,7 @@ public abstract class Conversion
 
     /// <summary>A stored object in the served form, keeping its key and revision. Converted once per object (the
     /// result is memoized on the shared <see cref="StoredObject"/>, so watchers of one event share it).</summary>
-    public StoredObject ToServed(StoredObject stored) =>
-        stored.Converted(this, s => new StoredObject(s.Key, ToServed(s.Value), s.ResourceVersion));
+    public StoredObject ToServed(StoredObject stored) => stored.Converted(this, _convertStored);
 
     public ListPage ToServed(ListPage page) => page with { Items = page.Items.Select(ToServed).ToList() };
 

@@ -57,6 +57,12 @@ public sealed class KubectlHpaTests : IClassFixture<ApiOnlyCluster>
         Succeeded(v1);
         Assert.Equal("autoscaling/v1 50", v1.Out);
 
+        var describe = await _server.RunAsync("-n", "hpa", "describe", "hpa", "web");
+        Succeeded(describe);
+        Assert.Matches(@"Reference:\s+Deployment/web\n", describe.Out);
+        Assert.Matches(@"resource cpu on pods\s+\(as a percentage of request\):\s+<unknown> / 50%\n", describe.Out);
+        Assert.Matches(@"Min replicas:\s+2\nMax replicas:\s+5\n", describe.Out);
+
         // A v1 patch of the target shows in v2.
         Succeeded(await _server.RunAsync("-n", "hpa", "patch", "horizontalpodautoscalers.v1.autoscaling", "web", "-p", """{"spec":{"targetCPUUtilizationPercentage":65}}"""));
         var patched = await _server.RunAsync("-n", "hpa", "get", "hpa", "web", "-o", "jsonpath={.spec.metrics[0].resource.target.averageUtilization}");
