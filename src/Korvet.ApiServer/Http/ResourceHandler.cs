@@ -114,7 +114,8 @@ public sealed class ResourceHandler
             case "create":
             {
                 DecodedBody body = await DecodeAsync(context, resource);
-                WriteResult result = await _store.CreateAsync(stored, ns, conversion?.ToStorage(body.Object) ?? body.Object, WriteOptionsFrom(context), ct);
+                WriteResult result = await _store.CreateAsync(stored, ns, conversion?.ToStorage(body.Object) ?? body.Object,
+                    WriteOptionsFrom(context) with { ManagedAs = conversion }, ct);
                 await _writer.WriteWriteResultAsync(context, answered, convertOut ? conversion!.ToServed(result) : result, shape);
                 break;
             }
@@ -123,7 +124,7 @@ public sealed class ResourceHandler
             {
                 DecodedBody body = await DecodeAsync(context, resource);
                 WriteResult result = await _store.UpdateAsync(stored, ns, info.Name, info.Subresource,
-                    conversion?.ToStorage(body.Object) ?? body.Object, WriteOptionsFrom(context), ct);
+                    conversion?.ToStorage(body.Object) ?? body.Object, WriteOptionsFrom(context) with { ManagedAs = conversion }, ct);
                 await _writer.WriteWriteResultAsync(context, answered, convertOut ? conversion!.ToServed(result) : result, shape);
                 break;
             }
@@ -146,8 +147,8 @@ public sealed class ResourceHandler
                 AddWarnings(context, checkedPatch.Warnings);
                 WriteResult result = patchType == ServerSideApply.ApplyPatchType
                     ? await ApplyAsync(context, stored, ns, info, patch, servedPatch, ct)
-                    : await _store.PatchAsync(stored, ns, info.Name, info.Subresource, patchType, patch, WriteOptionsFrom(context), ct,
-                        servedPatch);
+                    : await _store.PatchAsync(stored, ns, info.Name, info.Subresource, patchType, patch,
+                        WriteOptionsFrom(context) with { ManagedAs = conversion }, ct, servedPatch);
                 await _writer.WriteWriteResultAsync(context, answered, convertOut ? conversion!.ToServed(result) : result, shape);
                 break;
             }

@@ -245,8 +245,7 @@ public sealed partial class GenericStore
 
         if (options.ManagedFields is null && !resetManagedFields)
         {
-            ManagedFields.Stamp(result, old, options.FieldManager, resource.ApiVersion, _time.GetUtcNow(), subresource,
-                resource.HasStatusSubresource);
+            StampManagedFields(resource, result, old, options, _time.GetUtcNow(), subresource);
         }
 
         byte[] bytes = ObjectBytes.Serialize(result);

@@ -99,6 +99,16 @@ public sealed class HpaVersionsTests : IClassFixture<ApiOnlyCluster>, IDisposabl
         JsonObject v1 = await GetAsync(V1 + "/from-v1");
         Assert.Equal(50, (int)v1["spec"]!["targetCPUUtilizationPercentage"]!);
         Assert.Null(v1["metadata"]!["annotations"]);
+
+        // managedFields are kept in the version of each manager's request, like upstream's field manager.
+        JsonNode creator = Assert.Single(v2["metadata"]!["managedFields"]!.AsArray())!;
+        Assert.Equal(("Update", "autoscaling/v1"), ((string?)creator["operation"], (string?)creator["apiVersion"]));
+        Assert.NotNull(creator["fieldsV1"]!["f:spec"]!["f:targetCPUUtilizationPercentage"]);
+        await PatchAsync(V2 + "/from-v1?fieldManager=v2-editor", "application/merge-patch+json", """{"spec":{"maxReplicas":7}}""");
+        JsonArray managed = (await GetAsync(V2 + "/from-v1"))["metadata"]!["managedFields"]!.AsArray();
+        JsonNode editor = Assert.Single(managed, e => (string?)e!["manager"] == "v2-editor")!;
+        Assert.Equal("autoscaling/v2", (string?)editor["apiVersion"]);
+        Assert.NotNull(editor["fieldsV1"]!["f:spec"]!["f:maxReplicas"]);
     }
 
     [Fact]
