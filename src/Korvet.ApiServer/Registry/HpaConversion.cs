@@ -38,7 +38,8 @@ public sealed class HpaConversion : Conversion
     public override JsonObject ToServed(JsonObject stored)
     {
         JsonObject result = Typed(Served);
-        JsonObject? metadata = CopyMetadataWithoutRoundTrip(stored);
+        JsonObject metadata = CopyMetadataWithoutRoundTrip(stored);
+        result["metadata"] = metadata;
         var annotations = new List<(string Key, string Value)>();
 
         if (stored["spec"] is JsonObject spec)
@@ -112,7 +113,6 @@ public sealed class HpaConversion : Conversion
 
         if (annotations.Count > 0)
         {
-            metadata ??= [];
             JsonObject target = metadata["annotations"] as JsonObject ?? [];
             foreach ((string key, string value) in annotations)
             {
@@ -122,7 +122,7 @@ public sealed class HpaConversion : Conversion
             metadata["annotations"] = target;
         }
 
-        InsertMetadata(result, metadata);
+        DropIfEmpty(result, metadata);
         return result;
     }
 
@@ -131,7 +131,8 @@ public sealed class HpaConversion : Conversion
     {
         JsonObject result = Typed(Storage);
         JsonObject? annotations = served["metadata"]?["annotations"] as JsonObject;
-        JsonObject? metadata = CopyMetadataWithoutRoundTrip(served);
+        JsonObject metadata = CopyMetadataWithoutRoundTrip(served);
+        result["metadata"] = metadata;
         var v2Spec = new JsonObject();
         JsonObject spec = served["spec"] as JsonObject ?? [];
         CopyIfPresent(spec, v2Spec, "scaleTargetRef", "minReplicas", "maxReplicas");
@@ -188,7 +189,7 @@ public sealed class HpaConversion : Conversion
             result["status"] = v2Status;
         }
 
-        InsertMetadata(result, metadata);
+        DropIfEmpty(result, metadata);
         return result;
     }
 
@@ -215,11 +216,12 @@ public sealed class HpaConversion : Conversion
         };
     }
 
-    private static JsonObject? CopyMetadataWithoutRoundTrip(JsonObject source)
+    /// <summary>A copy of the metadata without the round-trip annotations (empty when the source has none).</summary>
+    private static JsonObject CopyMetadataWithoutRoundTrip(JsonObject source)
     {
         if (source["metadata"] is not JsonObject metadata)
         {
-            return null;
+            return [];
         }
 
         var copy = (JsonObject)metadata.DeepClone();
@@ -239,24 +241,12 @@ public sealed class HpaConversion : Conversion
         return copy;
     }
 
-    /// <summary>Puts metadata right after kind/apiVersion, where clients expect it.</summary>
-    private static void InsertMetadata(JsonObject result, JsonObject? metadata)
+    /// <summary>Leaves out metadata the source did not have and the conversion did not need.</summary>
+    private static void DropIfEmpty(JsonObject result, JsonObject metadata)
     {
-        if (metadata is null)
+        if (metadata.Count == 0)
         {
-            return;
-        }
-
-        var rest = result.Skip(2).Select(p => (p.Key, p.Value)).ToList();
-        foreach ((string key, _) in rest)
-        {
-            result.Remove(key);
-        }
-
-        result["metadata"] = metadata;
-        foreach ((string key, JsonNode? value) in rest)
-        {
-            result[key] = value;
+            result.Remove("metadata");
         }
     }
 

@@ -21,7 +21,6 @@ internal static class HpaRules
     {
         Defaults = Defaults,
         Validate = Validate,
-        ValidateUpdate = (obj, _, causes) => ValidateStatus(obj, causes),
     };
 
     private static void Defaults(JsonObject obj)
@@ -173,8 +172,9 @@ internal static class HpaRules
         {
             causes.Add(FieldErrors.Required($"{path}.{expected}", "must populate information for the given metric source"));
         }
-        else if (type.Length > 0 && !MetricSourceTypes.Contains(type))
+        else if (!MetricSourceTypes.Contains(type))
         {
+            // upstream reports an unknown type twice (its type check, then its switch's default).
             causes.Add(FieldErrors.NotSupported(path + ".type", type, MetricSourceTypes));
         }
 
