@@ -178,6 +178,22 @@ public sealed class HpaConversionTests
     }
 
     [Fact]
+    public void AStoredObjectIsConvertedOncePerServedVersion()
+    {
+        var stored = new Korvet.ApiServer.Storage.StoredObject("/registry/autoscaling/horizontalpodautoscalers/default/h", """
+            {"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"h","namespace":"default"},
+             "spec":{"scaleTargetRef":{"kind":"Deployment","name":"d"},"maxReplicas":2,
+               "metrics":[{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":70}}}]}}
+            """u8.ToArray(), 42);
+        Korvet.ApiServer.Storage.StoredObject first = Conversion.ToServed(stored);
+        Assert.Same(first, Conversion.ToServed(stored));
+        Assert.Equal((stored.Key, 42L), (first.Key, first.ResourceVersion));
+        JsonObject served = (JsonObject)JsonNode.Parse(first.Json)!;
+        Assert.Equal(("autoscaling/v1", "42", 70), ((string?)served["apiVersion"], (string?)served["metadata"]!["resourceVersion"],
+            (int)served["spec"]!["targetCPUUtilizationPercentage"]!));
+    }
+
+    [Fact]
     public void PrinterShowsUpstreamTargets()
     {
         TablePrinter printer = new TableConverter(TimeProvider.System).PrinterFor(Registry.Find("autoscaling", "v2", "horizontalpodautoscalers")!);
