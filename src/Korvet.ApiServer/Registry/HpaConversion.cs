@@ -81,35 +81,7 @@ public sealed class HpaConversion : Conversion
             result["spec"] = v1Spec;
         }
 
-        if (stored["status"] is JsonObject status)
-        {
-            var v1Status = new JsonObject();
-            CopyIfPresent(status, v1Status, "observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas");
-            var current = new JsonArray();
-            foreach (JsonObject metric in Objects(status["currentMetrics"]))
-            {
-                if (CpuResource(metric)?["current"]?["averageUtilization"] is { } utilization)
-                {
-                    v1Status["currentCPUUtilizationPercentage"] = utilization.DeepClone();
-                }
-
-                current.Add(HpaMetricsV1.StatusToV1(metric));
-            }
-
-            // Every current metric is kept, the cpu one too: the annotation also carries its raw value.
-            if (current.Count > 0)
-            {
-                annotations.Add((MetricStatusesAnnotation, current.ToJsonString(Compact)));
-            }
-
-            JsonArray conditions = [.. Objects(status["conditions"]).Select(HpaMetricsV1.ConditionToV1)];
-            if (conditions.Count > 0)
-            {
-                annotations.Add((ConditionsAnnotation, conditions.ToJsonString(Compact)));
-            }
-
-            result["status"] = v1Status;
-        }
+        result["status"] = StatusToV1(stored["status"] as JsonObject ?? [], annotations);
 
         if (annotations.Count > 0)
         {
@@ -164,33 +136,78 @@ public sealed class HpaConversion : Conversion
 
         result["spec"] = v2Spec;
 
-        JsonArray? currentMetrics = ParseArray(annotations, MetricStatusesAnnotation);
-        JsonArray? conditions = ParseArray(annotations, ConditionsAnnotation);
-        if (served["status"] is JsonObject || currentMetrics is not null || conditions is not null)
-        {
-            JsonObject status = served["status"] as JsonObject ?? [];
-            var v2Status = new JsonObject();
-            CopyIfPresent(status, v2Status, "observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas");
-            if (currentMetrics is not null)
-            {
-                // The annotation has more than the cpu percentage: it wins.
-                v2Status["currentMetrics"] = new JsonArray([.. Objects(currentMetrics).Select(HpaMetricsV1.StatusFromV1)]);
-            }
-            else if (status["currentCPUUtilizationPercentage"] is JsonValue utilization)
-            {
-                v2Status["currentMetrics"] = new JsonArray(CpuUtilization("current", utilization.DeepClone()));
-            }
-
-            if (conditions is not null)
-            {
-                v2Status["conditions"] = new JsonArray([.. Objects(conditions).Select(HpaMetricsV1.ConditionToV1)]);
-            }
-
-            result["status"] = v2Status;
-        }
-
+        result["status"] = StatusToV2(served["status"] as JsonObject ?? [], annotations);
         DropIfEmpty(result, metadata);
         return result;
+    }
+
+    /// <summary>
+    /// A v2 status → v1's, always written with its replica counts (Go's encoding: a struct, ints without omitempty);
+    /// the current metrics and conditions go to <paramref name="annotations"/>.
+    /// </summary>
+    private static JsonObject StatusToV1(JsonObject status, List<(string Key, string Value)> annotations)
+    {
+        var v1Status = new JsonObject();
+        CopyIfPresent(status, v1Status, "observedGeneration", "lastScaleTime");
+        v1Status["currentReplicas"] = status["currentReplicas"]?.DeepClone() ?? 0;
+        v1Status["desiredReplicas"] = status["desiredReplicas"]?.DeepClone() ?? 0;
+        var current = new JsonArray();
+        foreach (JsonObject metric in Objects(status["currentMetrics"]))
+        {
+            if (CpuResource(metric)?["current"]?["averageUtilization"] is { } utilization)
+            {
+                v1Status["currentCPUUtilizationPercentage"] = utilization.DeepClone();
+            }
+
+            current.Add(HpaMetricsV1.StatusToV1(metric));
+        }
+
+        // Every current metric is kept, the cpu one too: the annotation also carries its raw value.
+        if (current.Count > 0)
+        {
+            annotations.Add((MetricStatusesAnnotation, current.ToJsonString(Compact)));
+        }
+
+        JsonArray conditions = [.. Objects(status["conditions"]).Select(HpaMetricsV1.ConditionToV1)];
+        if (conditions.Count > 0)
+        {
+            annotations.Add((ConditionsAnnotation, conditions.ToJsonString(Compact)));
+        }
+
+        return v1Status;
+    }
+
+    /// <summary>
+    /// A v1 status and the v1 object's annotations → v2's status as Go's encoding writes it: currentReplicas left out
+    /// when 0, desiredReplicas and currentMetrics always (currentMetrics null when there are none).
+    /// </summary>
+    private static JsonObject StatusToV2(JsonObject status, JsonObject? annotations)
+    {
+        var v2Status = new JsonObject();
+        CopyIfPresent(status, v2Status, "observedGeneration", "lastScaleTime");
+        if (status["currentReplicas"] is JsonValue replicas && replicas.ToJsonString() != "0")
+        {
+            v2Status["currentReplicas"] = replicas.DeepClone();
+        }
+
+        v2Status["desiredReplicas"] = status["desiredReplicas"]?.DeepClone() ?? 0;
+        v2Status["currentMetrics"] = null;
+        if (ParseArray(annotations, MetricStatusesAnnotation) is { } currentMetrics)
+        {
+            // The annotation has more than the cpu percentage: it wins.
+            v2Status["currentMetrics"] = new JsonArray([.. Objects(currentMetrics).Select(HpaMetricsV1.StatusFromV1)]);
+        }
+        else if (status["currentCPUUtilizationPercentage"] is JsonValue utilization)
+        {
+            v2Status["currentMetrics"] = new JsonArray(CpuUtilization("current", utilization.DeepClone()));
+        }
+
+        if (ParseArray(annotations, ConditionsAnnotation) is { } conditions)
+        {
+            v2Status["conditions"] = new JsonArray([.. Objects(conditions).Select(HpaMetricsV1.ConditionToV1)]);
+        }
+
+        return v2Status;
     }
 
     /// <summary>The resource source of a Resource metric (spec or status) on cpu, else null.</summary>

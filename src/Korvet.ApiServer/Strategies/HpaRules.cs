@@ -21,6 +21,8 @@ internal static class HpaRules
     {
         Defaults = Defaults,
         Validate = Validate,
+        // What upstream's v2 encoding writes for a fresh status: desiredReplicas and currentMetrics are not omitempty.
+        InitialStatus = _ => new JsonObject { ["currentMetrics"] = null, ["desiredReplicas"] = 0 },
     };
 
     private static void Defaults(JsonObject obj)

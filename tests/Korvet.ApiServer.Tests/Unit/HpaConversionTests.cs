@@ -61,8 +61,11 @@ public sealed class HpaConversionTests
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
             [{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":80}}}]
             """), v2["spec"]!["metrics"]));
-        Assert.Null(v2["status"]);
-        Assert.Equal(80, (int)Conversion.ToServed(v2)["spec"]!["targetCPUUtilizationPercentage"]!);
+        // Status as Go's v2 encoding writes it: desiredReplicas and currentMetrics are not omitempty.
+        Assert.Equal("""{"desiredReplicas":0,"currentMetrics":null}""", v2["status"]!.ToJsonString());
+        JsonObject v1 = Conversion.ToServed(v2);
+        Assert.Equal(80, (int)v1["spec"]!["targetCPUUtilizationPercentage"]!);
+        Assert.Equal("""{"currentReplicas":0,"desiredReplicas":0}""", v1["status"]!.ToJsonString());
     }
 
     [Fact]
