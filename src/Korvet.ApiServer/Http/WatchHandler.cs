@@ -202,11 +202,28 @@ public sealed class WatchHandler
         }
     }
 
-    private ValueTask WriteEventAsync(Stream body, WatcherEvent ev, WatchTarget target, Negotiated shape, IncludeObject include, bool first,
-        CancellationToken ct) =>
-        shape.Shape == ResponseShape.Object && shape.Encoding == ResponseEncoding.Json && target.Conversion is null
-            ? ev.WriteLineAsync(body, ct)
-            : body.WriteAsync(LineFor(ev, target, shape, include, first), ct);
+    /// <summary>
+    /// Plain JSON objects are written from shared bytes: the cached object itself, or for a converted resource its
+    /// served form, converted once per event (memoized on the object) whatever the number of watchers.
+    /// </summary>
+    private async ValueTask WriteEventAsync(Stream body, WatcherEvent ev, WatchTarget target, Negotiated shape, IncludeObject include,
+        bool first, CancellationToken ct)
+    {
+        if (shape.Shape != ResponseShape.Object || shape.Encoding != ResponseEncoding.Json)
+        {
+            await body.WriteAsync(LineFor(ev, target, shape, include, first), ct);
+        }
+        else if (target.Conversion is { } conversion)
+        {
+            await body.WriteAsync(CacheEvent.LinePrefix(ev.Kind), ct);
+            await body.WriteAsync(conversion.ToServed(ev.Event.Object).Json, ct);
+            await body.WriteAsync(CacheEvent.LineSuffix, ct);
+        }
+        else
+        {
+            await ev.WriteLineAsync(body, ct);
+        }
+    }
 
     private byte[] LineFor(WatcherEvent ev, WatchTarget target, Negotiated shape, IncludeObject include, bool first)
     {
