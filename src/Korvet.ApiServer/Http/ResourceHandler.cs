@@ -140,12 +140,14 @@ public sealed class ResourceHandler
                 byte[] patch = await RequestBody.ReadAsync(context.Request, _maxBody, ct);
                 DecodedPatch checkedPatch = _decoder.CheckPatch(patchType, patch, resource, query["fieldValidation"].ToString());
                 // A renaming conversion converts the patch itself; a structural one has the store patch the served
-                // form of the live object (servedPatch).
-                byte[]? renamed = conversion?.PatchToStorage(patchType, checkedPatch.Patch);
+                // form of the live object (servedPatch). Server-side apply always merges in the served form, so its
+                // managedFields are the served version's (as upstream's field manager keeps them).
+                bool apply = patchType == ServerSideApply.ApplyPatchType;
+                byte[]? renamed = apply ? null : conversion?.PatchToStorage(patchType, checkedPatch.Patch);
                 Conversion? servedPatch = conversion is not null && renamed is null ? conversion : null;
                 patch = renamed ?? checkedPatch.Patch;
                 AddWarnings(context, checkedPatch.Warnings);
-                WriteResult result = patchType == ServerSideApply.ApplyPatchType
+                WriteResult result = apply
                     ? await ApplyAsync(context, stored, ns, info, patch, servedPatch, ct)
                     : await _store.PatchAsync(stored, ns, info.Name, info.Subresource, patchType, patch,
                         WriteOptionsFrom(context) with { ManagedAs = conversion }, ct, servedPatch);

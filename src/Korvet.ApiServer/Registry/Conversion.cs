@@ -35,9 +35,10 @@ public abstract class Conversion
     public abstract JsonObject ToServed(JsonObject stored);
 
     /// <summary>
-    /// A patch body converted to apply to the stored form, or null when this conversion cannot convert patches (its
-    /// mapping is structural, not a rename): the store then applies the patch to the served form of the live object
-    /// and converts the result back (<see cref="GenericStore.PatchAsync"/>).
+    /// A JSON, merge or strategic merge patch converted to apply to the stored form, or null when this conversion cannot
+    /// convert patches (its mapping is structural, not a rename): the store then applies the patch to the served form
+    /// of the live object and converts the result back (<see cref="GenericStore.PatchAsync"/>). Server-side apply
+    /// never comes here: it always merges in the served form (<see cref="GenericStore.ApplyAsync"/>).
     /// </summary>
     public virtual byte[]? PatchToStorage(string patchType, byte[] patch) => null;
 

@@ -22,20 +22,18 @@ public sealed class RenameConversion : Conversion
     public override JsonObject ToServed(JsonObject stored) => Rename(stored, _toServed, Served);
 
     /// <summary>
-    /// A JSON merge, strategic merge or apply patch (top-level keys renamed; apiVersion/kind set to the stored ones
-    /// when present) or a JSON patch (the first segment of each path and from) → the stored form. Malformed patches
-    /// pass unchanged for the patcher to report.
+    /// A JSON merge or strategic merge patch (top-level keys renamed; apiVersion set to the stored one when present) or
+    /// a JSON patch (the first segment of each path and from) → the stored form. Malformed patches pass unchanged for
+    /// the patcher to report.
     /// </summary>
     public override byte[] PatchToStorage(string patchType, byte[] patch)
     {
         JsonNode? node;
         try
         {
-            node = patchType == "application/apply-patch+yaml"
-                ? Korvet.Api.Serialization.YamlReader.ParseDocument(patch)
-                : JsonNode.Parse(patch);
+            node = JsonNode.Parse(patch);
         }
-        catch (Exception e) when (e is JsonException or Korvet.Api.Serialization.ApiCodecException)
+        catch (JsonException)
         {
             return patch;
         }
