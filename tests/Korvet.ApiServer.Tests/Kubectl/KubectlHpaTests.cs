@@ -97,4 +97,35 @@ public sealed class KubectlHpaTests : IClassFixture<ApiOnlyCluster>
         Succeeded(v2);
         Assert.DoesNotContain(HpaConversion.MetricSpecsAnnotation, v2.Out, StringComparison.Ordinal);
     }
+
+    [KubectlFact]
+    public async Task ClientSideApplyOfAV1ManifestPatchesTheV1Form()
+    {
+        Succeeded(await _server.RunAsync("create", "namespace", "hpa-v1"));
+        const string manifest = """
+            apiVersion: autoscaling/v1
+            kind: HorizontalPodAutoscaler
+            metadata:
+              name: legacy
+            spec:
+              scaleTargetRef:
+                apiVersion: apps/v1
+                kind: Deployment
+                name: web
+              maxReplicas: 4
+              targetCPUUtilizationPercentage: 40
+            """;
+        string file = Path.Combine(_server.DataDir, "legacy-hpa.yaml");
+        await File.WriteAllTextAsync(file, manifest);
+        Succeeded(await _server.RunAsync("-n", "hpa-v1", "apply", "-f", file));
+        await File.WriteAllTextAsync(file, manifest.Replace("targetCPUUtilizationPercentage: 40", "targetCPUUtilizationPercentage: 60", StringComparison.Ordinal));
+        var again = await _server.RunAsync("-n", "hpa-v1", "apply", "-f", file);
+        Succeeded(again);
+        Assert.Equal("horizontalpodautoscaler.autoscaling/legacy configured", again.Out.Trim());
+
+        var v2 = await _server.RunAsync("-n", "hpa-v1", "get", "hpa", "legacy", "-o",
+            "jsonpath={.apiVersion} {.spec.metrics[0].resource.name} {.spec.metrics[0].resource.target.averageUtilization} {.spec.minReplicas}");
+        Succeeded(v2);
+        Assert.Equal("autoscaling/v2 cpu 60 1", v2.Out);
+    }
 }
