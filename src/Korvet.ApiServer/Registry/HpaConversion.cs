@@ -168,7 +168,7 @@ public sealed class HpaConversion : Conversion
             annotations.Add((MetricStatusesAnnotation, current.ToJsonString(Compact)));
         }
 
-        JsonArray conditions = [.. Objects(status["conditions"]).Select(HpaMetricsV1.ConditionToV1)];
+        JsonArray conditions = [.. Objects(status["conditions"]).Select(HpaMetricsV1.Condition)];
         if (conditions.Count > 0)
         {
             annotations.Add((ConditionsAnnotation, conditions.ToJsonString(Compact)));
@@ -204,7 +204,7 @@ public sealed class HpaConversion : Conversion
 
         if (ParseArray(annotations, ConditionsAnnotation) is { } conditions)
         {
-            v2Status["conditions"] = new JsonArray([.. Objects(conditions).Select(HpaMetricsV1.ConditionToV1)]);
+            v2Status["conditions"] = new JsonArray([.. Objects(conditions).Select(HpaMetricsV1.Condition)]);
         }
 
         return v2Status;

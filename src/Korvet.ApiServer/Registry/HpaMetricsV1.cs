@@ -205,8 +205,8 @@ internal static class HpaMetricsV1
         return result;
     }
 
-    /// <summary>A condition (the v1 and v2 shapes are the same).</summary>
-    public static JsonObject ConditionToV1(JsonObject condition) => (JsonObject)condition.DeepClone();
+    /// <summary>A copy of a condition: the v1 and v2 shapes are the same.</summary>
+    public static JsonObject Condition(JsonObject condition) => (JsonObject)condition.DeepClone();
 
     /// <summary>v2 behavior → upstream's internal type as encoding/json writes it (no tags: Go names, nil as null).</summary>
     public static JsonObject BehaviorToInternal(JsonObject behavior) => new()
