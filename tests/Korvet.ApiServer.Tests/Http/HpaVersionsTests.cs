@@ -275,4 +275,22 @@ public sealed class HpaVersionsTests : IClassFixture<ApiOnlyCluster>, IDisposabl
             Assert.Equal(apiVersion, (string?)row["object"]!["apiVersion"]);
         }
     }
+
+    [Fact]
+    public async Task BothVersionsEncodeAsProtobuf()
+    {
+        await ReadAsync(await _client.PostAsync(V2, Json(V2WithMemory("proto"))));
+        foreach (string path in new[] { V1 + "/proto", V2 + "/proto", V1, V2 })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.TryAddWithoutValidation("Accept", "application/vnd.kubernetes.protobuf");
+            using HttpResponseMessage response = await _client.SendAsync(request);
+            byte[] body = await response.Content.ReadAsByteArrayAsync();
+            Assert.True(response.IsSuccessStatusCode, path + ": " + Encoding.UTF8.GetString(body));
+            Assert.Equal("application/vnd.kubernetes.protobuf", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("k8s\0"u8.ToArray(), body[..4]);
+            string apiVersion = path.StartsWith(V1, StringComparison.Ordinal) ? "autoscaling/v1" : "autoscaling/v2";
+            Assert.Contains(apiVersion, Encoding.UTF8.GetString(body[..64]), StringComparison.Ordinal);
+        }
+    }
 }
