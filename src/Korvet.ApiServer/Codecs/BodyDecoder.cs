@@ -174,7 +174,7 @@ public sealed class BodyDecoder : IBodyDecoder
 
         if (fieldValidation == "Strict")
         {
-            throw StrictError(resource, problems);
+            throw PatchStrictError(patch, problems);
         }
 
         return new DecodedPatch(Encoding.UTF8.GetBytes(obj.ToJsonString()), fieldValidation == "Ignore" ? [] : problems);
@@ -182,9 +182,8 @@ public sealed class BodyDecoder : IBodyDecoder
 
     /// <summary>
     /// JSON patch: the unknown fields the operations would add (see <see cref="FieldValidator.PruneJsonPatch"/>) and
-    /// duplicate keys. Under Strict upstream rejects the patched result with 422 Invalid on field <c>patch</c>
-    /// (its value is the patched object there; the patch itself here); Warn warns and Ignore passes, both with the
-    /// unknown fields removed.
+    /// duplicate keys. Strict rejects them (<see cref="PatchStrictError"/>); Warn warns and Ignore passes, both with
+    /// the unknown fields removed.
     /// </summary>
     private DecodedPatch CheckJsonPatch(byte[] patch, MessageDescriptor message, string fieldValidation)
     {
@@ -222,11 +221,7 @@ public sealed class BodyDecoder : IBodyDecoder
 
         if (fieldValidation == "Strict")
         {
-            string detail = "strict decoding error: " + string.Join(", ", problems);
-            string value = JsonSerializer.Serialize(Encoding.UTF8.GetString(patch), GoQuoted);
-            string cause = $"Invalid value: {value}: {detail}";
-            throw new StatusException(422, "Invalid", $" \"\" is invalid: patch: {cause}",
-                new StatusDetails(null, null, null, [new StatusCause("FieldValueInvalid", cause, "patch")]));
+            throw PatchStrictError(patch, problems);
         }
 
         return new DecodedPatch(Encoding.UTF8.GetBytes(ops.ToJsonString()), fieldValidation == "Ignore" ? [] : problems);
@@ -269,6 +264,20 @@ public sealed class BodyDecoder : IBodyDecoder
         string gvk = $"{resource.Group}/{resource.Version}, Kind={resource.Kind}";
         string text = errors.Count == 1 ? errors[0] : "errors:\n  " + string.Join("\n  ", errors);
         throw StatusErrors.BadRequest($"failed to create typed patch object ({ns}/{name}; {gvk}): {text}");
+    }
+
+    /// <summary>
+    /// Unknown or duplicate fields in a JSON, merge or strategic merge patch under Strict: upstream's patcher answers
+    /// 422 Invalid on field <c>patch</c> (apiserver handlers/patch.go), not the 400 of a create or update body. Its
+    /// value there is the patched object (JSON and merge patches) or the patch map; Korvet quotes the patch itself.
+    /// </summary>
+    private static StatusException PatchStrictError(byte[] patch, List<string> problems)
+    {
+        string detail = "strict decoding error: " + string.Join(", ", problems);
+        string value = JsonSerializer.Serialize(Encoding.UTF8.GetString(patch), GoQuoted);
+        string cause = $"Invalid value: {value}: {detail}";
+        return new StatusException(422, "Invalid", $" \"\" is invalid: patch: {cause}",
+            new StatusDetails(null, null, null, [new StatusCause("FieldValueInvalid", cause, "patch")]));
     }
 
     private static readonly JsonSerializerOptions GoQuoted = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -126,7 +126,16 @@ public sealed class FieldValidationTests
         byte[] smp = Encoding.UTF8.GetBytes(
             """{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"c"}],"containers":[{"name":"c","imagex":"j","$patch":"replace"}]}},"replicasx":2,"replicas":3}}""");
         var error = Assert.Throws<StatusException>(() => _decoder.CheckPatch("application/strategic-merge-patch+json", smp, Deployments, "Strict"));
-        Assert.Equal("Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.template.spec.containers[0].imagex\", unknown field \"spec.replicasx\"", error.Message);
+        // Upstream's patcher answers a strict failure of a patch with 422 Invalid on field "patch", not a create's 400.
+        Assert.Equal((422, "Invalid"), (error.Code, error.Reason));
+        Assert.Equal("patch", error.Details!.Causes![0].Field);
+        Assert.EndsWith(": strict decoding error: unknown field \"spec.template.spec.containers[0].imagex\", unknown field \"spec.replicasx\"",
+            error.Message, StringComparison.Ordinal);
+        byte[] merge = Encoding.UTF8.GetBytes("""{"spec":{"replicasx":2}}""");
+        var mergeError = Assert.Throws<StatusException>(() => _decoder.CheckPatch("application/merge-patch+json", merge, Deployments, "Strict"));
+        Assert.Equal((422, "Invalid"), (mergeError.Code, mergeError.Reason));
+        Assert.Equal(" \"\" is invalid: patch: Invalid value: \"{\\\"spec\\\":{\\\"replicasx\\\":2}}\": strict decoding error: unknown field \"spec.replicasx\"",
+            mergeError.Message);
 
         DecodedPatch warned = _decoder.CheckPatch("application/strategic-merge-patch+json", smp, Deployments, "Warn");
         Assert.Equal(2, warned.Warnings.Count);
