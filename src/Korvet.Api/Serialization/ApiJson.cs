@@ -52,11 +52,12 @@ public static class ApiJson
 
     public static byte[] SerializeToUtf8Bytes(object value) => JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo(value.GetType()));
 
-    /// <summary>A node as compact UTF-8 JSON, without the reflection-based serializer (Native AOT safe).</summary>
-    public static byte[] SerializeToUtf8Bytes(JsonNode node)
+    /// <summary>A node as compact UTF-8 JSON, without the reflection-based serializer (Native AOT safe);
+    /// <paramref name="encoder"/> chooses the escaping (default: the serializer's HTML-safe one).</summary>
+    public static byte[] SerializeToUtf8Bytes(JsonNode node, System.Text.Encodings.Web.JavaScriptEncoder? encoder = null)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = encoder }))
         {
             node.WriteTo(writer);
         }

@@ -105,7 +105,8 @@ public sealed class ResourceHandler
         {
             case "get":
                 StoredObject obj = await _store.GetAsync(stored, ns, info.Name, query["resourceVersion"].ToString(), ct);
-                await _writer.WriteObjectAsync(context, 200, answered, convertOut ? conversion!.ToServed(obj) : obj, shape);
+                await _writer.WriteObjectAsync(context, 200, answered, convertOut ? conversion!.ToServed(obj) : obj, shape,
+                    conversion is null ? null : conversion.ToServed);
                 break;
             case "list":
                 await ListAsync(context, resource, conversion, ns, shape, query, ct);
@@ -113,7 +114,8 @@ public sealed class ResourceHandler
             case "create":
             {
                 DecodedBody body = await DecodeAsync(context, resource);
-                WriteResult result = await _store.CreateAsync(stored, ns, conversion?.ToStorage(body.Object) ?? body.Object, WriteOptionsFrom(context), ct);
+                WriteResult result = await _store.CreateAsync(stored, ns, conversion?.ToStorage(body.Object) ?? body.Object,
+                    WriteOptionsFrom(context) with { ManagedAs = conversion }, ct);
                 await _writer.WriteWriteResultAsync(context, answered, convertOut ? conversion!.ToServed(result) : result, shape);
                 break;
             }
@@ -122,7 +124,7 @@ public sealed class ResourceHandler
             {
                 DecodedBody body = await DecodeAsync(context, resource);
                 WriteResult result = await _store.UpdateAsync(stored, ns, info.Name, info.Subresource,
-                    conversion?.ToStorage(body.Object) ?? body.Object, WriteOptionsFrom(context), ct);
+                    conversion?.ToStorage(body.Object) ?? body.Object, WriteOptionsFrom(context) with { ManagedAs = conversion }, ct);
                 await _writer.WriteWriteResultAsync(context, answered, convertOut ? conversion!.ToServed(result) : result, shape);
                 break;
             }
@@ -137,11 +139,18 @@ public sealed class ResourceHandler
 
                 byte[] patch = await RequestBody.ReadAsync(context.Request, _maxBody, ct);
                 DecodedPatch checkedPatch = _decoder.CheckPatch(patchType, patch, resource, query["fieldValidation"].ToString());
-                patch = conversion?.PatchToStorage(patchType, checkedPatch.Patch) ?? checkedPatch.Patch;
+                // A renaming conversion converts the patch itself; a structural one has the store patch the served
+                // form of the live object (servedPatch). Server-side apply always merges in the served form, so its
+                // managedFields are the served version's (as upstream's field manager keeps them).
+                bool apply = patchType == ServerSideApply.ApplyPatchType;
+                byte[]? renamed = apply ? null : conversion?.PatchToStorage(patchType, checkedPatch.Patch);
+                Conversion? servedPatch = conversion is not null && renamed is null ? conversion : null;
+                patch = renamed ?? checkedPatch.Patch;
                 AddWarnings(context, checkedPatch.Warnings);
-                WriteResult result = patchType == ServerSideApply.ApplyPatchType
-                    ? await ApplyAsync(context, stored, ns, info, patch, ct)
-                    : await _store.PatchAsync(stored, ns, info.Name, info.Subresource, patchType, patch, WriteOptionsFrom(context), ct);
+                WriteResult result = apply
+                    ? await ApplyAsync(context, stored, ns, info, patch, servedPatch, ct)
+                    : await _store.PatchAsync(stored, ns, info.Name, info.Subresource, patchType, patch,
+                        WriteOptionsFrom(context) with { ManagedAs = conversion }, ct, servedPatch);
                 await _writer.WriteWriteResultAsync(context, answered, convertOut ? conversion!.ToServed(result) : result, shape);
                 break;
             }
@@ -226,7 +235,7 @@ public sealed class ResourceHandler
         ResponseFormat.NegotiateStatus(context.Request.Headers.Accept);
 
     private Task<WriteResult> ApplyAsync(HttpContext context, ResourceDefinition resource, string ns, RequestInfo info, byte[] patch,
-        CancellationToken ct)
+        Conversion? served, CancellationToken ct)
     {
         IQueryCollection query = context.Request.Query;
         if (query["fieldManager"].ToString().Length == 0)
@@ -237,7 +246,7 @@ public sealed class ResourceHandler
         }
 
         string force = query["force"].ToString();
-        return _store.ApplyAsync(resource, ns, info.Name, info.Subresource, patch, WriteOptionsFrom(context), force == "true", ct);
+        return _store.ApplyAsync(resource, ns, info.Name, info.Subresource, patch, WriteOptionsFrom(context), force == "true", ct, served);
     }
 
     /// <summary>The namespace the store sees: "" for cluster-scoped resources (a namespace's own name is its name).</summary>
@@ -287,7 +296,7 @@ public sealed class ResourceHandler
             (resource, page) = (served, conversion.ToServed(page));
         }
 
-        await _writer.WriteListAsync(context, resource, page, shape);
+        await _writer.WriteListAsync(context, resource, page, shape, conversion is null ? null : conversion.ToServed);
     }
 
     private async Task<DecodedBody> DecodeAsync(HttpContext context, ResourceDefinition resource)

@@ -44,7 +44,9 @@ public sealed class ResponseWriter
             $"includeObject: Unsupported value: \"{other}\": supported values: \"None\", \"Metadata\", \"Object\""),
     };
 
-    public Task WriteObjectAsync(HttpContext context, int status, ResourceDefinition resource, StoredObject obj, Negotiated format)
+    /// <param name="embedded">See <see cref="TableConverter.Write"/>: the served form of a converted resource's object.</param>
+    public Task WriteObjectAsync(HttpContext context, int status, ResourceDefinition resource, StoredObject obj, Negotiated format,
+        Func<StoredObject, StoredObject>? embedded = null)
     {
         switch (format.Shape)
         {
@@ -52,7 +54,7 @@ public sealed class ResponseWriter
                 return WriteEncodedAsync(context, status, format.Encoding, obj.Json, ResponseFormat.Json);
             case ResponseShape.Table:
                 IncludeObject include = IncludeObjectFrom(context.Request.Query);
-                byte[] table = ApiRequestHandler.SerializeWith(w => _tables.Write(w, resource, [obj], include, obj.ResourceVersion, "", null));
+                byte[] table = ApiRequestHandler.SerializeWith(w => _tables.Write(w, resource, [obj], include, obj.ResourceVersion, "", null, embedded: embedded));
                 return WriteEncodedAsync(context, status, format.Encoding, table, ResponseFormat.TableV1);
             default:
                 byte[] partial = ApiRequestHandler.SerializeWith(w =>
@@ -76,7 +78,9 @@ public sealed class ResponseWriter
         return WriteObjectAsync(context, result.StatusCode, resource, obj, format);
     }
 
-    public Task WriteListAsync(HttpContext context, ResourceDefinition resource, ListPage page, Negotiated format)
+    /// <param name="embedded">See <see cref="TableConverter.Write"/>: the served form of a converted resource's object.</param>
+    public Task WriteListAsync(HttpContext context, ResourceDefinition resource, ListPage page, Negotiated format,
+        Func<StoredObject, StoredObject>? embedded = null)
     {
         byte[] body;
         string contentType;
@@ -85,7 +89,8 @@ public sealed class ResponseWriter
             case ResponseShape.Table:
                 IncludeObject include = IncludeObjectFrom(context.Request.Query);
                 body = ApiRequestHandler.SerializeWith(w =>
-                    _tables.Write(w, resource, page.Items, include, page.ResourceVersion, page.Continue, page.RemainingItemCount));
+                    _tables.Write(w, resource, page.Items, include, page.ResourceVersion, page.Continue, page.RemainingItemCount,
+                        embedded: embedded));
                 contentType = ResponseFormat.TableV1;
                 break;
             case ResponseShape.PartialObjectMetadata:

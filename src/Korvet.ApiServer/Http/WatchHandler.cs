@@ -202,11 +202,28 @@ public sealed class WatchHandler
         }
     }
 
-    private ValueTask WriteEventAsync(Stream body, WatcherEvent ev, WatchTarget target, Negotiated shape, IncludeObject include, bool first,
-        CancellationToken ct) =>
-        shape.Shape == ResponseShape.Object && shape.Encoding == ResponseEncoding.Json && target.Conversion is null
-            ? ev.WriteLineAsync(body, ct)
-            : body.WriteAsync(LineFor(ev, target, shape, include, first), ct);
+    /// <summary>
+    /// Plain JSON objects are written from shared bytes: the cached object itself, or for a converted resource its
+    /// served form, converted once per event (memoized on the object) whatever the number of watchers.
+    /// </summary>
+    private async ValueTask WriteEventAsync(Stream body, WatcherEvent ev, WatchTarget target, Negotiated shape, IncludeObject include,
+        bool first, CancellationToken ct)
+    {
+        if (shape.Shape != ResponseShape.Object || shape.Encoding != ResponseEncoding.Json)
+        {
+            await body.WriteAsync(LineFor(ev, target, shape, include, first), ct);
+        }
+        else if (target.Conversion is { } conversion)
+        {
+            await body.WriteAsync(CacheEvent.LinePrefix(ev.Kind), ct);
+            await body.WriteAsync(conversion.ToServed(ev.Event.Object).Json, ct);
+            await body.WriteAsync(CacheEvent.LineSuffix, ct);
+        }
+        else
+        {
+            await ev.WriteLineAsync(body, ct);
+        }
+    }
 
     private byte[] LineFor(WatcherEvent ev, WatchTarget target, Negotiated shape, IncludeObject include, bool first)
     {
@@ -214,7 +231,7 @@ public sealed class WatchHandler
         if (shape.Shape == ResponseShape.Object)
         {
             return target.Conversion is { } conversion
-                ? _writer.Encoder.WatchEvent(shape.Encoding, CacheEvent.TypeName(ev.Kind), conversion.ToServed(ev.Event.Object.Json))
+                ? _writer.Encoder.WatchEvent(shape.Encoding, CacheEvent.TypeName(ev.Kind), conversion.ToServed(ev.Event.Object).Json)
                 : _writer.Encoder.WatchFrame(CacheEvent.TypeName(ev.Kind), ev.Event.Object.Json);
         }
 
@@ -222,7 +239,8 @@ public sealed class WatchHandler
         {
             if (shape.Shape == ResponseShape.Table)
             {
-                _writer.Tables.Write(w, resource, [ev.Event.Object], include, ev.Event.Object.ResourceVersion, "", null, first);
+                _writer.Tables.Write(w, resource, [ev.Event.Object], include, ev.Event.Object.ResourceVersion, "", null, first,
+                    target.Conversion is null ? null : target.Conversion.ToServed);
             }
             else
             {

@@ -12,12 +12,16 @@ public sealed partial class GenericStore
 {
     /// <summary>
     /// PATCH with <c>application/apply-patch+yaml</c>. Creates the object when absent (main resource only); otherwise
-    /// merges the configuration under the manager's ownership, retrying when another writer wins the race.
+    /// merges the configuration under the manager's ownership, retrying when another writer wins the race. With
+    /// <paramref name="served"/> the configuration is in that conversion's served form: it is merged with the served
+    /// form of the live object (managedFields recording the served apiVersion, as upstream records the version of the
+    /// manager's request) and the result converted back.
     /// </summary>
     public async Task<WriteResult> ApplyAsync(ResourceDefinition resource, string ns, string name, string subresource,
-        ReadOnlyMemory<byte> body, WriteOptions options, bool force, CancellationToken cancellationToken)
+        ReadOnlyMemory<byte> body, WriteOptions options, bool force, CancellationToken cancellationToken, Conversion? served = null)
     {
-        JsonObject config = ServerSideApply.ParseConfiguration(body.Span, resource, name);
+        ResourceDefinition applied = served?.Served ?? resource;
+        JsonObject config = ServerSideApply.ParseConfiguration(body.Span, applied, name);
         string requestedRv = (string?)config["metadata"]?["resourceVersion"] ?? "";
         IResourceStrategy strategy = _strategies.For(resource);
         string key = KeyFor(resource, ns, name);
@@ -32,8 +36,8 @@ public sealed partial class GenericStore
                     throw StatusErrors.NotFound(resource, name);
                 }
 
-                var created = (JsonObject)config.DeepClone();
-                JsonArray managed = _apply.ManagedFieldsForCreate(config, resource, options.FieldManager, now);
+                JsonObject created = served is null ? (JsonObject)config.DeepClone() : served.ToStorage(config);
+                JsonArray managed = _apply.ManagedFieldsForCreate(config, applied, options.FieldManager, now);
                 try
                 {
                     return await CreateAsync(resource, ns, created, options with { ManagedFields = managed }, cancellationToken);
@@ -50,7 +54,14 @@ public sealed partial class GenericStore
             }
 
             JsonObject live = ParseStored(current.Value);
-            (JsonObject merged, JsonArray managedFields) = _apply.Apply(live, config, resource, options.FieldManager, force, now);
+            (JsonObject merged, JsonArray managedFields) = served is null
+                ? _apply.Apply(live, config, resource, options.FieldManager, force, now)
+                : _apply.Apply(served.ToServed(live), config, applied, options.FieldManager, force, now);
+            if (served is not null)
+            {
+                merged = served.ToStorage(merged);
+            }
+
             PrepareTypeAndMeta(resource, merged);
             try
             {

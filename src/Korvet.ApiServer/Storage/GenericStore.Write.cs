@@ -77,9 +77,15 @@ public sealed partial class GenericStore
         }
     }
 
-    /// <summary>PATCH: read, apply through the patch seam, write with compare-and-swap; retried when another writer won.</summary>
+    /// <summary>
+    /// PATCH: read, apply through the patch seam, write with compare-and-swap; retried when another writer won. With
+    /// <paramref name="served"/> (a structural version conversion whose served form the patch is written against) the
+    /// live object is converted to the served form, patched there and converted back before the write, like upstream's
+    /// patcher works on the request version.
+    /// </summary>
     public async Task<WriteResult> PatchAsync(ResourceDefinition resource, string ns, string name, string subresource,
-        string patchType, ReadOnlyMemory<byte> patch, WriteOptions options, CancellationToken cancellationToken)
+        string patchType, ReadOnlyMemory<byte> patch, WriteOptions options, CancellationToken cancellationToken,
+        Conversion? served = null)
     {
         IResourceStrategy strategy = _strategies.For(resource);
         string key = KeyFor(resource, ns, name);
@@ -89,7 +95,9 @@ public sealed partial class GenericStore
 
             JsonObject currentObj = ParseStored(current.Value);
             ((JsonObject)currentObj["metadata"]!)["resourceVersion"] = current.ModRevision.ToString(CultureInfo.InvariantCulture);
-            JsonObject patched = _patcher.Apply(patchType, currentObj, patch, resource);
+            JsonObject patched = served is null
+                ? _patcher.Apply(patchType, currentObj, patch, resource)
+                : served.ToStorage(_patcher.Apply(patchType, served.ToServed(currentObj), patch, served.Served));
             JsonObject meta = PrepareTypeAndMeta(resource, patched);
             string patchedRv = (string?)meta["resourceVersion"] ?? "";
             if (patchedRv != current.ModRevision.ToString(CultureInfo.InvariantCulture))
@@ -237,8 +245,7 @@ public sealed partial class GenericStore
 
         if (options.ManagedFields is null && !resetManagedFields)
         {
-            ManagedFields.Stamp(result, old, options.FieldManager, resource.ApiVersion, _time.GetUtcNow(), subresource,
-                resource.HasStatusSubresource);
+            StampManagedFields(resource, result, old, options, _time.GetUtcNow(), subresource);
         }
 
         byte[] bytes = ObjectBytes.Serialize(result);

@@ -251,7 +251,7 @@ public sealed partial class GenericStore
         }
         else
         {
-            ManagedFields.Stamp(obj, null, options.FieldManager, resource.ApiVersion, now, "", resource.HasStatusSubresource);
+            StampManagedFields(resource, obj, null, options, now, "");
         }
 
         byte[] bytes = ObjectBytes.Serialize(obj);
@@ -431,4 +431,32 @@ public sealed partial class GenericStore
         StorageErrorCode.Unavailable => StatusErrors.ServiceUnavailable(e.Message),
         _ => StatusErrors.Internal(e.Message),
     };
+
+    /// <summary>
+    /// Stamps the "Update" managedFields entry of a non-apply write on <paramref name="obj"/> (the stored form). With
+    /// <see cref="WriteOptions.ManagedAs"/> the entry is computed on the served forms of the old and new objects and
+    /// records the served apiVersion.
+    /// </summary>
+    private static void StampManagedFields(ResourceDefinition resource, JsonObject obj, JsonObject? old, WriteOptions options,
+        DateTimeOffset now, string subresource)
+    {
+        if (options.ManagedAs is not { } conversion)
+        {
+            ManagedFields.Stamp(obj, old, options.FieldManager, resource.ApiVersion, now, subresource, resource.HasStatusSubresource);
+            return;
+        }
+
+        JsonObject served = conversion.ToServed(obj);
+        ManagedFields.Stamp(served, old is null ? null : conversion.ToServed(old), options.FieldManager, conversion.Served.ApiVersion, now,
+            subresource, resource.HasStatusSubresource);
+        var meta = (JsonObject)obj["metadata"]!;
+        if (served["metadata"]?["managedFields"] is JsonArray stamped)
+        {
+            meta["managedFields"] = stamped.DeepClone();
+        }
+        else
+        {
+            meta.Remove("managedFields");
+        }
+    }
 }

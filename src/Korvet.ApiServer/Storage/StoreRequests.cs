@@ -5,7 +5,10 @@ namespace Korvet.ApiServer.Storage;
 /// <param name="FieldManager">The manager recorded in managedFields.</param>
 /// <param name="ManagedFields">Set by server-side apply: the complete managedFields to store instead of stamping an
 /// "Update" entry for <paramref name="FieldManager"/>.</param>
-public sealed record WriteOptions(bool DryRun, string FieldManager, System.Text.Json.Nodes.JsonArray? ManagedFields = null);
+/// <param name="ManagedAs">The version conversion a request came through: its "Update" entry is computed on the served
+/// forms and records the served apiVersion, as upstream's field manager works in the version of the request.</param>
+public sealed record WriteOptions(bool DryRun, string FieldManager, System.Text.Json.Nodes.JsonArray? ManagedFields = null,
+    Registry.Conversion? ManagedAs = null);
 
 /// <summary>A list request after query parsing.</summary>
 /// <param name="ResourceVersion">Raw resourceVersion query ("" = unset).</param>

@@ -9,13 +9,15 @@ namespace Korvet.ApiServer.Storage;
 /// <c>metadata.resourceVersion</c> spliced in) and its mod revision. The stored form (<see cref="Value"/>) is derived
 /// on demand by cutting the splice out again, so a cached object costs one byte array. What selectors read (labels and
 /// the kind's selectable fields) is extracted once, on first use, into a small <see cref="SelectableView"/>; nothing
-/// else is kept parsed. Instances are immutable apart from that cache and safe to share across threads.
+/// else is kept parsed; nor is the one served-version form a conversion made of it (<see cref="Converted"/>). Instances
+/// are immutable apart from those caches and safe to share across threads.
 /// </summary>
 public sealed class StoredObject
 {
     private readonly int _spliceAt;
     private readonly int _spliceLength;
     private SelectableView? _selectable;
+    private ConvertedForm? _converted;
 
     public StoredObject(string key, byte[] value, long resourceVersion)
     {
@@ -71,4 +73,24 @@ public sealed class StoredObject
 
         return view;
     }
+
+    /// <summary>
+    /// This object as <paramref name="owner"/> (a version conversion) converts it, computed on first use and kept, so
+    /// a watch cache event is converted once per served version however many watchers send it. One slot: an object
+    /// converted by another owner replaces the kept form. Racing first callers compute equal forms.
+    /// </summary>
+    public StoredObject Converted(object owner, Func<StoredObject, StoredObject> convert)
+    {
+        ConvertedForm? kept = Volatile.Read(ref _converted);
+        if (kept is not null && ReferenceEquals(kept.Owner, owner))
+        {
+            return kept.Form;
+        }
+
+        StoredObject form = convert(this);
+        Volatile.Write(ref _converted, new ConvertedForm(owner, form));
+        return form;
+    }
+
+    private sealed record ConvertedForm(object Owner, StoredObject Form);
 }

@@ -116,56 +116,8 @@ internal static class NetworkingKinds
         },
     };
 
-    public static readonly KindRules HorizontalPodAutoscaler = new()
-    {
-        Defaults = obj =>
-        {
-            JsonObject spec = JsonFields.Child(obj, "spec");
-            JsonFields.Default(spec, "minReplicas", 1);
-            if (JsonFields.Str(obj, "apiVersion") == "autoscaling/v2" && spec["metrics"] is not JsonArray { Count: > 0 })
-            {
-                spec["metrics"] = new JsonArray(new JsonObject
-                {
-                    ["type"] = "Resource",
-                    ["resource"] = new JsonObject
-                    {
-                        ["name"] = "cpu",
-                        ["target"] = new JsonObject { ["type"] = "Utilization", ["averageUtilization"] = 80 },
-                    },
-                });
-            }
-        },
-        Validate = (obj, causes) =>
-        {
-            JsonObject? spec = JsonFields.Obj(obj, "spec");
-            JsonObject? target = JsonFields.Obj(spec, "scaleTargetRef");
-            if (JsonFields.Str(target, "kind").Length == 0)
-            {
-                causes.Add(FieldErrors.Required("spec.scaleTargetRef.kind", ""));
-            }
-
-            if (JsonFields.Str(target, "name").Length == 0)
-            {
-                causes.Add(FieldErrors.Required("spec.scaleTargetRef.name", ""));
-            }
-
-            long min = JsonFields.Long(spec, "minReplicas") ?? 1;
-            long max = JsonFields.Long(spec, "maxReplicas") ?? 0;
-            if (min < 1)
-            {
-                causes.Add(FieldErrors.Invalid("spec.minReplicas", min, "must be greater than or equal to 1"));
-            }
-
-            if (max < 1)
-            {
-                causes.Add(FieldErrors.Invalid("spec.maxReplicas", max, "must be greater than 0"));
-            }
-            else if (max < min)
-            {
-                causes.Add(FieldErrors.Invalid("spec.maxReplicas", max, "must be greater than or equal to `minReplicas`"));
-            }
-        },
-    };
+    /// <summary>See <see cref="HpaRules"/>.</summary>
+    public static readonly KindRules HorizontalPodAutoscaler = HpaRules.Rules;
 
     public static readonly KindRules PriorityClass = new()
     {

@@ -42,6 +42,7 @@ public sealed class TableConverter
         [("apps", "daemonsets")] = WorkloadPrinters.DaemonSet,
         [("batch", "jobs")] = WorkloadPrinters.Job,
         [("batch", "cronjobs")] = WorkloadPrinters.CronJob,
+        [("autoscaling", "horizontalpodautoscalers")] = HpaPrinter.Printer,
     };
 
     private readonly TimeProvider _time;
@@ -53,8 +54,11 @@ public sealed class TableConverter
 
     /// <summary>Writes a whole Table.</summary>
     /// <param name="includeColumns">False for watch events after the first (upstream omits repeated headers).</param>
+    /// <param name="embedded">For a resource served as a conversion of the stored one: the served form of an item,
+    /// which rows embed with includeObject=Object (cells are always printed from the stored form).</param>
     public void Write(Utf8JsonWriter writer, ResourceDefinition resource, IEnumerable<StoredObject> items, IncludeObject include,
-        long resourceVersion, string continueToken, long? remaining, bool includeColumns = true)
+        long resourceVersion, string continueToken, long? remaining, bool includeColumns = true,
+        Func<StoredObject, StoredObject>? embedded = null)
     {
         TablePrinter printer = PrinterFor(resource);
         DateTimeOffset now = _time.GetUtcNow();
@@ -97,14 +101,15 @@ public sealed class TableConverter
         writer.WriteStartArray("rows");
         foreach (StoredObject item in items)
         {
-            WriteRow(writer, printer, item, include, now);
+            WriteRow(writer, printer, item, include, now, embedded);
         }
 
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
 
-    private static void WriteRow(Utf8JsonWriter writer, TablePrinter printer, StoredObject item, IncludeObject include, DateTimeOffset now)
+    private static void WriteRow(Utf8JsonWriter writer, TablePrinter printer, StoredObject item, IncludeObject include, DateTimeOffset now,
+        Func<StoredObject, StoredObject>? embedded)
     {
         using JsonDocument doc = item.Parse();
         JsonElement root = doc.RootElement;
@@ -126,7 +131,7 @@ public sealed class TableConverter
         if (include == IncludeObject.Object)
         {
             writer.WritePropertyName("object");
-            ObjectBytes.WriteRaw(writer, item.Json);
+            ObjectBytes.WriteRaw(writer, (embedded?.Invoke(item) ?? item).Json);
         }
         else if (include == IncludeObject.Metadata)
         {

@@ -108,4 +108,35 @@ public sealed class EventVersionsTests
         Assert.Equal(("events.k8s.io/v1", "seen", "p"),
             ((string?)line["object"]!["apiVersion"], (string?)line["object"]!["note"], (string?)line["object"]!["regarding"]!["name"]));
     }
+
+    [Fact]
+    public async Task ServerSideApplyThroughEventsV1MergesTheEventsForm()
+    {
+        await using TestApiServer server = await TestApiServer.StartAsync();
+        using var apply = new HttpRequestMessage(HttpMethod.Patch, Events + "/a1?fieldManager=recorder")
+        {
+            Content = new StringContent("""
+                apiVersion: events.k8s.io/v1
+                kind: Event
+                metadata: {name: a1}
+                eventTime: "2026-01-01T00:00:00.000000Z"
+                reportingController: korvet/test
+                reportingInstance: i1
+                action: Pulling
+                reason: Pulling
+                note: pulling image
+                type: Normal
+                regarding: {kind: Pod, name: p3, namespace: default}
+                """, Encoding.UTF8),
+        };
+        apply.Content.Headers.ContentType = new MediaTypeHeaderValue("application/apply-patch+yaml");
+        JsonObject applied = await ReadAsync(await server.Client.SendAsync(apply));
+        Assert.Equal(("events.k8s.io/v1", "pulling image"), ((string?)applied["apiVersion"], (string?)applied["note"]));
+
+        JsonObject core = await ReadAsync(await server.Client.GetAsync(Core + "/a1"));
+        Assert.Equal(("pulling image", "p3"), ((string?)core["message"], (string?)core["involvedObject"]!["name"]));
+        JsonNode entry = Assert.Single(core["metadata"]!["managedFields"]!.AsArray())!;
+        Assert.Equal(("Apply", "events.k8s.io/v1"), ((string?)entry["operation"], (string?)entry["apiVersion"]));
+        Assert.NotNull(entry["fieldsV1"]!["f:note"]);
+    }
 }

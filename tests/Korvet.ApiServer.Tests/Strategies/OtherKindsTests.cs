@@ -29,7 +29,7 @@ public sealed class OtherKindsTests
         """{"metadata":{"name":"n","uid":"00000000-0000-0000-0000-000000000001"},"status":{"capacity":{"cpu":"2"},"allocatable":{"cpu":"2"}}}""")]
     [InlineData("autoscaling", "horizontalpodautoscalers",
         """{"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"h"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"d"},"maxReplicas":5}}""",
-        """{"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"h","uid":"00000000-0000-0000-0000-000000000001"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"d"},"maxReplicas":5,"minReplicas":1,"metrics":[{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":80}}}]},"status":{}}""")]
+        """{"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"h","uid":"00000000-0000-0000-0000-000000000001"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"d"},"maxReplicas":5,"minReplicas":1,"metrics":[{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":80}}}]},"status":{"currentMetrics":null,"desiredReplicas":0}}""")]
     public void Defaults(string group, string plural, string input, string expected) =>
         AssertJson(expected, Defaulted(group, plural, input));
 
