@@ -168,7 +168,7 @@ public sealed class HpaConversion : Conversion
             annotations.Add((MetricStatusesAnnotation, current.ToJsonString(Compact)));
         }
 
-        JsonArray conditions = [.. Objects(status["conditions"]).Select(HpaMetricsV1.Condition)];
+        JsonArray conditions = [.. Objects(status["conditions"]).Select(JsonNode (c) => HpaMetricsV1.Condition(c))];
         if (conditions.Count > 0)
         {
             annotations.Add((ConditionsAnnotation, conditions.ToJsonString(Compact)));

@@ -242,7 +242,7 @@ internal static class HpaMetricsV1
         }
 
         JsonArray? policies = rules["policies"] is JsonArray list
-            ? [.. list.OfType<JsonObject>().Select(p => new JsonObject
+            ? [.. list.OfType<JsonObject>().Select(JsonNode (p) => new JsonObject
             {
                 ["Type"] = Clone(p["type"]) ?? "",
                 ["Value"] = Clone(p["value"]) ?? 0,

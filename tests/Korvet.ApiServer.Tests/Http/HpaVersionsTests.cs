@@ -20,7 +20,8 @@ public sealed class HpaVersionsTests : IClassFixture<ApiOnlyCluster>, IDisposabl
 
     public HpaVersionsTests(ApiOnlyCluster cluster)
     {
-        using X509Certificate2 ca = X509Certificate2.CreateFromPem(cluster.Host.Credentials.CaPem);
+        Korvet.Client.ClientOptions admin = cluster.ClientOptions;
+        using X509Certificate2 ca = X509Certificate2.CreateFromPem(admin.CaPem!);
         byte[] caDer = ca.RawData;
         var handler = new SocketsHttpHandler
         {
@@ -41,8 +42,8 @@ public sealed class HpaVersionsTests : IClassFixture<ApiOnlyCluster>, IDisposabl
                 },
             },
         };
-        _client = new HttpClient(handler) { BaseAddress = cluster.Host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Host.Credentials.AdminToken);
+        _client = new HttpClient(handler) { BaseAddress = admin.Server, Timeout = TimeSpan.FromSeconds(30) };
+        _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin.BearerToken);
     }
 
     public void Dispose() => _client.Dispose();
