@@ -4,6 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+bash scripts/install-helm.sh
 results_dir="$(pwd)/TestResults"
 rm -rf "$results_dir"
 mkdir -p "$results_dir"

@@ -123,6 +123,25 @@ public sealed class BodyDecoder : IBodyDecoder
         return problems;
     }
 
+    public JsonObject DecodeOptions(string mediaType, ReadOnlySpan<byte> body, string kind)
+    {
+        try
+        {
+            JsonNode? node = mediaType switch
+            {
+                "" or "application/json" => JsonNode.Parse(body, NodeOptions, DocumentOptions),
+                "application/yaml" => YamlReader.ParseDocument(body),
+                ProtobufCodec.MediaType => _protobuf.DecodeEnvelope(body, _schema.FindMessage(ApiSchema.MetaV1Package + "." + kind)).Object,
+                _ => throw StatusErrors.UnsupportedMediaType(SupportedTypes),
+            };
+            return node as JsonObject ?? throw StatusErrors.BadRequest($"error decoding {kind}: the body must be an object");
+        }
+        catch (Exception e) when (e is JsonException or ApiCodecException)
+        {
+            throw StatusErrors.BadRequest($"error decoding {kind}: {e.Message}");
+        }
+    }
+
     public DecodedPatch CheckPatch(string patchType, byte[] patch, ResourceDefinition resource, string fieldValidation)
     {
         CheckDirective(fieldValidation);

@@ -23,6 +23,14 @@ public interface IBodyDecoder
     /// <param name="fieldValidation">"Strict", "Warn", "Ignore" or "" (server default).</param>
     DecodedBody Decode(string mediaType, ReadOnlyMemory<byte> body, ResourceDefinition resource, string fieldValidation);
 
+    /// <summary>
+    /// Decodes a meta/v1 options body (e.g. <c>DeleteOptions</c> on DELETE) in any supported encoding: client-go
+    /// sends it as protobuf when its content type is protobuf (helm's release-secret purge does). Throws 400 with
+    /// <c>error decoding &lt;kind&gt;: …</c> when it is malformed or not an object, 415 for other media types.
+    /// </summary>
+    /// <param name="mediaType">The Content-Type without parameters, lower case; "" is JSON.</param>
+    JsonObject DecodeOptions(string mediaType, ReadOnlySpan<byte> body, string kind);
+
     /// <summary>Applies fieldValidation to a JSON merge or strategic merge patch body: returns the patch without
     /// unknown fields and the warnings, or throws 400 under Strict. By default patches pass unchecked.</summary>
     /// <param name="patchType">The patch Content-Type without parameters.</param>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Korvet.ApiServer.Codecs;
 using Korvet.ApiServer.Errors;
 using Korvet.ApiServer.Patching;
@@ -7,7 +7,6 @@ using Korvet.ApiServer.Registry;
 using Korvet.ApiServer.Routing;
 using Korvet.ApiServer.Security;
 using Korvet.ApiServer.Storage;
-using Korvet.ApiServer.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -358,44 +357,31 @@ public sealed class ResourceHandler
         byte[] body = await RequestBody.ReadAsync(context.Request, _maxBody, context.RequestAborted);
         if (body.Length > 0)
         {
-            try
+            JsonObject options = _decoder.DecodeOptions(ResponseFormat.MediaType(context.Request.ContentType), body, "DeleteOptions");
+            if (options["gracePeriodSeconds"] is JsonValue gp && gp.TryGetValue(out long gpv))
             {
-                using JsonDocument doc = JsonDocument.Parse(body);
-                JsonElement root = doc.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
-                {
-                    throw StatusErrors.BadRequest("error decoding DeleteOptions: the body must be a JSON object");
-                }
-
-                if (root.TryGetProperty("gracePeriodSeconds", out JsonElement gp) && gp.TryGetInt64(out long gpv))
-                {
-                    grace = gpv;
-                }
-
-                if (root.TryGetProperty("propagationPolicy", out JsonElement pp) && pp.ValueKind == JsonValueKind.String)
-                {
-                    policy = pp.GetString();
-                }
-
-                if (root.TryGetProperty("orphanDependents", out JsonElement od) && od.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                {
-                    policy ??= od.ValueKind == JsonValueKind.True ? "Orphan" : "Background";
-                }
-
-                if (root.TryGetProperty("dryRun", out JsonElement dr) && dr.ValueKind == JsonValueKind.Array && dr.GetArrayLength() > 0)
-                {
-                    dryRun = true;
-                }
-
-                if (root.TryGetProperty("preconditions", out JsonElement pre) && pre.ValueKind == JsonValueKind.Object)
-                {
-                    uid = pre.Str("uid") is { Length: > 0 } u ? u : null;
-                    rv = pre.Str("resourceVersion") is { Length: > 0 } r ? r : null;
-                }
+                grace = gpv;
             }
-            catch (JsonException e)
+
+            if (options["propagationPolicy"] is JsonValue pp && pp.TryGetValue(out string? ppv))
             {
-                throw StatusErrors.BadRequest($"error decoding DeleteOptions: {e.Message}");
+                policy = ppv;
+            }
+
+            if (options["orphanDependents"] is JsonValue od && od.TryGetValue(out bool orphan))
+            {
+                policy ??= orphan ? "Orphan" : "Background";
+            }
+
+            if (options["dryRun"] is JsonArray { Count: > 0 })
+            {
+                dryRun = true;
+            }
+
+            if (options["preconditions"] is JsonObject pre)
+            {
+                uid = pre["uid"] is JsonValue u && u.TryGetValue(out string? uv) && uv.Length > 0 ? uv : null;
+                rv = pre["resourceVersion"] is JsonValue r && r.TryGetValue(out string? rvv) && rvv.Length > 0 ? rvv : null;
             }
         }
 

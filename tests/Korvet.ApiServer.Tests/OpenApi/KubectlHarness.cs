@@ -160,6 +160,8 @@ internal sealed class KubectlHarness : IAsyncDisposable
             Seen.Enqueue((resource.Kind, fieldValidation));
             return _inner.Decode(mediaType, body, resource, fieldValidation);
         }
+
+        public JsonObject DecodeOptions(string mediaType, ReadOnlySpan<byte> body, string kind) => _inner.DecodeOptions(mediaType, body, kind);
     }
 
     /// <summary>The interim merge-patch applier, remembering every patch (type and body) it is given.</summary>
