@@ -4,7 +4,8 @@ namespace Korvet.Controllers.CronJob;
 /// A standard 5-field cron schedule (minute hour day-of-month month day-of-week) as upstream's CronJob controller parses
 /// it (robfig/cron ParseStandard): lists <c>a,b</c>, ranges <c>a-b</c>, steps <c>*/n</c>, <c>a-b/n</c> and <c>a/n</c>
 /// (= a-max/n), <c>*</c> and <c>?</c>, month and weekday names (jan..dec, sun..sat, any case), weekdays 0-6 (0 = Sunday),
-/// and the descriptors @yearly @annually @monthly @weekly @daily @midnight @hourly. A <c>TZ=zone</c> or
+/// the descriptors @yearly @annually @monthly @weekly @daily @midnight @hourly, and <c>@every &lt;Go duration&gt;</c>
+/// (a constant delay, at least one second, rounded down to whole seconds, from the previous time). A <c>TZ=zone</c> or
 /// <c>CRON_TZ=zone</c> prefix is returned as <see cref="TimeZoneId"/>. As in cron, when day-of-month and day-of-week are
 /// both restricted a day matching either fires; if either is <c>*</c> (without a step) both must match.
 /// Immutable and thread-safe.
@@ -21,6 +22,7 @@ public sealed class CronSchedule
     private readonly ulong _weekdays;
     private readonly bool _dayStar;
     private readonly bool _weekdayStar;
+    private readonly TimeSpan? _every;
 
     private CronSchedule(ulong minutes, ulong hours, ulong days, ulong months, ulong weekdays, bool dayStar, bool weekdayStar, string? zone)
     {
@@ -31,6 +33,12 @@ public sealed class CronSchedule
         _weekdays = weekdays;
         _dayStar = dayStar;
         _weekdayStar = weekdayStar;
+        TimeZoneId = zone;
+    }
+
+    private CronSchedule(TimeSpan every, string? zone)
+    {
+        _every = every;
         TimeZoneId = zone;
     }
 
@@ -58,6 +66,22 @@ public sealed class CronSchedule
 
             zone = spec[(spec.IndexOf('=', StringComparison.Ordinal) + 1)..space];
             spec = spec[(space + 1)..].Trim();
+        }
+
+        if (spec.StartsWith("@every ", StringComparison.OrdinalIgnoreCase))
+        {
+            string delay = spec["@every ".Length..].Trim();
+            if (!Korvet.Api.Meta.V1.Duration.TryParse(delay, out Korvet.Api.Meta.V1.Duration duration))
+            {
+                error = $"failed to parse duration {spec}: time: invalid duration \"{delay}\"";
+                return false;
+            }
+
+            // robfig/cron's Every: under a second becomes a second; sub-second parts are dropped.
+            long seconds = Math.Max(1, duration.Nanoseconds / 1_000_000_000);
+            schedule = new CronSchedule(TimeSpan.FromSeconds(seconds), zone);
+            error = null;
+            return true;
         }
 
         if (spec.StartsWith('@'))
@@ -107,6 +131,12 @@ public sealed class CronSchedule
     /// </summary>
     public DateTimeOffset? Next(DateTimeOffset after, TimeZoneInfo zone)
     {
+        if (_every is { } every)
+        {
+            // A constant delay from the previous time, truncated to the second (robfig/cron ConstantDelaySchedule).
+            return new DateTimeOffset(after.Ticks - (after.Ticks % TimeSpan.TicksPerSecond), after.Offset) + every;
+        }
+
         DateTime local = TimeZoneInfo.ConvertTime(after, zone).DateTime;
         var t = new DateTime(local.Year, local.Month, local.Day, local.Hour, local.Minute, 0, DateTimeKind.Unspecified).AddMinutes(1);
         int lastYear = t.Year + 5;

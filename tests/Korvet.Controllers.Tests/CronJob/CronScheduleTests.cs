@@ -26,6 +26,10 @@ public sealed class CronScheduleTests
     [InlineData("@monthly", "2024-05-01T10:00:00Z", "2024-06-01T00:00:00Z")]
     [InlineData("@yearly", "2024-05-01T10:00:00Z", "2025-01-01T00:00:00Z")]
     [InlineData("@annually", "2024-05-01T10:00:00Z", "2025-01-01T00:00:00Z")]
+    [InlineData("@every 5m", "2024-05-01T10:00:30.750Z", "2024-05-01T10:05:30Z")] // constant delay from the whole second
+    [InlineData("@every 1h30m", "2024-05-01T10:00:00Z", "2024-05-01T11:30:00Z")]
+    [InlineData("@every 300ms", "2024-05-01T10:00:00Z", "2024-05-01T10:00:01Z")] // under a second becomes one
+    [InlineData("@EVERY 90s", "2024-05-01T10:00:00Z", "2024-05-01T10:01:30Z")]
     [InlineData("0 0 29 2 *", "2024-03-01T00:00:00Z", "2028-02-29T00:00:00Z")]
     [InlineData("0 0 13 * 5", "2024-05-01T00:00:00Z", "2024-05-03T00:00:00Z")] // day 13 OR Friday: Fri 3 May
     [InlineData("0 0 13 * *", "2024-05-01T00:00:00Z", "2024-05-13T00:00:00Z")]
@@ -51,6 +55,7 @@ public sealed class CronScheduleTests
     [InlineData("x * * * *", "failed to parse int from x: invalid syntax")]
     [InlineData("* * * foo *", "failed to parse int from foo: invalid syntax")]
     [InlineData("@every", "unrecognized descriptor: @every")]
+    [InlineData("@every 5x", "failed to parse duration @every 5x: time: invalid duration \"5x\"")]
     public void RejectsWithUpstreamMessage(string spec, string message)
     {
         Assert.False(CronSchedule.TryParse(spec, out _, out string? error));
