@@ -10,7 +10,9 @@ namespace Korvet.ApiServer.Http;
 
 /// <summary>
 /// The virtual (never stored) review resources and the TokenRequest subresource:
-/// <c>selfsubjectaccessreviews</c> (authorization.k8s.io/v1; every authenticated user is allowed until RBAC exists),
+/// <c>selfsubjectaccessreviews</c>, <c>subjectaccessreviews</c>, <c>localsubjectaccessreviews</c> and
+/// <c>selfsubjectrulesreviews</c> (authorization.k8s.io/v1; every authenticated user is allowed everything until RBAC
+/// exists, so the rules are <c>*</c>),
 /// <c>selfsubjectreviews</c> (authentication.k8s.io/v1: who am I) and <c>serviceaccounts/token</c> (signed, expiring
 /// JWTs for an existing service account, optionally bound to a pod or secret). Stateless; thread-safe.
 /// </summary>
@@ -36,6 +38,8 @@ public sealed class AuthenticationHandler
     /// <summary>True when this handler serves the request's resource (and subresource).</summary>
     public static bool Handles(ResourceDefinition resource, string subresource) =>
         (resource.Group, resource.Plural, subresource) is ("authorization.k8s.io", "selfsubjectaccessreviews", "")
+            or ("authorization.k8s.io", "subjectaccessreviews", "") or ("authorization.k8s.io", "localsubjectaccessreviews", "")
+            or ("authorization.k8s.io", "selfsubjectrulesreviews", "")
             or ("authentication.k8s.io", "selfsubjectreviews", "")
             or ("", "serviceaccounts", "token");
 
@@ -45,14 +49,34 @@ public sealed class AuthenticationHandler
     {
         switch (resource.Plural)
         {
-            case "selfsubjectaccessreviews":
+            case "selfsubjectaccessreviews" or "subjectaccessreviews" or "localsubjectaccessreviews":
                 return Serialize(new JsonObject
                 {
-                    ["kind"] = "SelfSubjectAccessReview",
+                    ["kind"] = resource.Kind,
                     ["apiVersion"] = "authorization.k8s.io/v1",
                     ["metadata"] = new JsonObject { ["creationTimestamp"] = null },
                     ["spec"] = body["spec"]?.DeepClone() ?? new JsonObject(),
                     ["status"] = new JsonObject { ["allowed"] = true, ["reason"] = "authenticated users are allowed (no RBAC yet)" },
+                });
+            case "selfsubjectrulesreviews":
+                return Serialize(new JsonObject
+                {
+                    ["kind"] = "SelfSubjectRulesReview",
+                    ["apiVersion"] = "authorization.k8s.io/v1",
+                    ["metadata"] = new JsonObject { ["creationTimestamp"] = null },
+                    ["spec"] = body["spec"]?.DeepClone() ?? new JsonObject(),
+                    ["status"] = new JsonObject
+                    {
+                        ["resourceRules"] = new JsonArray(new JsonObject
+                        {
+                            ["verbs"] = new JsonArray("*"), ["apiGroups"] = new JsonArray("*"), ["resources"] = new JsonArray("*"),
+                        }),
+                        ["nonResourceRules"] = new JsonArray(new JsonObject
+                        {
+                            ["verbs"] = new JsonArray("*"), ["nonResourceURLs"] = new JsonArray("*"),
+                        }),
+                        ["incomplete"] = false,
+                    },
                 });
             case "selfsubjectreviews":
                 return Serialize(new JsonObject

@@ -20,6 +20,21 @@ public sealed class KubectlAuthTests : IClassFixture<ApiOnlyCluster>
         var canI = await _server.RunAsync("auth", "can-i", "create", "pods");
         Succeeded(canI);
         Assert.Equal("yes", canI.Out.Trim());
+
+        // SelfSubjectRulesReview: until RBAC exists an authenticated user may do everything.
+        var list = await _server.RunAsync("auth", "can-i", "--list");
+        Succeeded(list);
+        Assert.Matches(@"(?m)^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]\s*$", list.Out);
+        Assert.Matches(@"(?m)^\s+\[\*\]\s+\[\]\s+\[\*\]\s*$", list.Out);
+
+        // SubjectAccessReview (what kube-rbac-proxy and webhooks ask) is answered, never stored.
+        const string review = """
+            {"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview",
+             "spec":{"user":"ann","resourceAttributes":{"verb":"get","resource":"pods","namespace":"default"}}}
+            """;
+        var sar = await _server.RunWithInputAsync(review, "create", "-f", "-", "-o", "jsonpath={.status.allowed}");
+        Succeeded(sar);
+        Assert.Equal("true", sar.Out.Trim());
     }
 
     [KubectlFact]
