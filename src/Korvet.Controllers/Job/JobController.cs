@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Korvet.Controllers.Job;
 
 /// <summary>
-/// The Job controller (upstream pkg/controller/job, NonIndexed): handlers enqueue the Job's key (pods: their
+/// The Job controller (upstream pkg/controller/job, NonIndexed and Indexed): handlers enqueue the Job's key (pods: their
 /// controlling Job's); <see cref="SyncAsync"/> reads the cache, asks <see cref="JobPlanner"/> what to do and does it
 /// in the planner's order (status before finalizer removal, so a terminated pod is never lost from the counts).
 /// Expectations stop a Job from creating or deleting pods again before the informer saw its previous creates and
@@ -201,8 +201,9 @@ public sealed class JobController : IController
             }
 
             _expectations.Expect(key, plan.Create, 0);
-            await Parallel.ForEachAsync(Enumerable.Range(0, plan.Create), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
-                async (_, token) => await CreatePodAsync(key, job, token).ConfigureAwait(false)).ConfigureAwait(false);
+            IEnumerable<int?> indexes = plan.CreateIndexes.Count > 0 ? plan.CreateIndexes.Select(i => (int?)i) : Enumerable.Repeat<int?>(null, plan.Create);
+            await Parallel.ForEachAsync(indexes, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+                async (index, token) => await CreatePodAsync(key, job, index, token).ConfigureAwait(false)).ConfigureAwait(false);
         }
 
         if (plan.RequeueAfter is TimeSpan after)
@@ -231,9 +232,9 @@ public sealed class JobController : IController
         }
     }
 
-    private async Task CreatePodAsync(string key, Api.Batch.V1.Job job, CancellationToken ct)
+    private async Task CreatePodAsync(string key, Api.Batch.V1.Job job, int? index, CancellationToken ct)
     {
-        Pod pod = NewPod(job);
+        Pod pod = NewPod(job, index);
         Pod created;
         try
         {
@@ -282,10 +283,47 @@ public sealed class JobController : IController
     }
 
     /// <summary>A pod from the Job's template: generateName <c>&lt;job&gt;-</c>, the template's labels (the API server
-    /// added controller-uid and job-name), the controller reference and the tracking finalizer.</summary>
-    public static Pod NewPod(Api.Batch.V1.Job job)
+    /// added controller-uid and job-name), the controller reference and the tracking finalizer. For an Indexed Job's
+    /// <paramref name="index"/>, as upstream: generateName <c>&lt;job&gt;-&lt;index&gt;-</c>, the index as annotation
+    /// and label, hostname <c>&lt;job&gt;-&lt;index&gt;</c> unless the template sets one, and <c>JOB_COMPLETION_INDEX</c>
+    /// in every container's environment (from the annotation).</summary>
+    public static Pod NewPod(Api.Batch.V1.Job job, int? index = null)
     {
         PodTemplateSpec template = job.Spec?.Template ?? new PodTemplateSpec();
+        Pod pod = NewPodFromTemplate(job, template);
+        if (index is not int i)
+        {
+            return pod;
+        }
+
+        string value = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        pod.Metadata!.GenerateName = $"{job.Metadata!.Name}-{value}-";
+        (pod.Metadata.Annotations ??= new Dictionary<string, string>(StringComparer.Ordinal))[CompletionIndexes.Key] = value;
+        (pod.Metadata.Labels ??= new Dictionary<string, string>(StringComparer.Ordinal))[CompletionIndexes.Key] = value;
+        PodSpec spec = pod.Spec!;
+        if (string.IsNullOrEmpty(spec.Hostname))
+        {
+            spec.Hostname = $"{job.Metadata.Name}-{value}";
+        }
+
+        foreach (Container container in (spec.InitContainers ?? []).Concat(spec.Containers ?? []))
+        {
+            container.Env ??= [];
+            if (container.Env.All(e => e.Name != "JOB_COMPLETION_INDEX"))
+            {
+                container.Env.Add(new EnvVar
+                {
+                    Name = "JOB_COMPLETION_INDEX",
+                    ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = $"metadata.annotations['{CompletionIndexes.Key}']" } },
+                });
+            }
+        }
+
+        return pod;
+    }
+
+    private static Pod NewPodFromTemplate(Api.Batch.V1.Job job, PodTemplateSpec template)
+    {
         return new Pod
         {
             Metadata = new ObjectMeta

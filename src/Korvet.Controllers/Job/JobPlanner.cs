@@ -5,8 +5,9 @@ using Korvet.Api.Meta.V1;
 namespace Korvet.Controllers.Job;
 
 /// <summary>
-/// The pure part of the Job controller (upstream pkg/controller/job, 1.32 semantics, NonIndexed completion mode): pod
-/// accounting through the <c>batch.kubernetes.io/job-tracking</c> finalizer and <c>status.uncountedTerminatedPods</c>,
+/// The pure part of the Job controller (upstream pkg/controller/job, 1.32 semantics): pod accounting through the
+/// <c>batch.kubernetes.io/job-tracking</c> finalizer and <c>status.uncountedTerminatedPods</c> (in Indexed mode
+/// succeeded pods are recorded by index in <c>status.completedIndexes</c> instead, and each index runs one pod),
 /// the FailureTarget → Failed (BackoffLimitExceeded, DeadlineExceeded) and SuccessCriteriaMet → Complete condition
 /// pairs, parallelism/completions arithmetic and the failure backoff. <see cref="Plan"/> reads only its arguments.
 /// </summary>
@@ -38,6 +39,9 @@ public static class JobPlanner
         var uncountedSucceeded = new List<string>(old.UncountedTerminatedPods?.Succeeded ?? []);
         var uncountedFailed = new List<string>(old.UncountedTerminatedPods?.Failed ?? []);
         var byUid = pods.Where(p => p.Metadata?.Uid is not null).ToDictionary(p => p.Metadata!.Uid!, StringComparer.Ordinal);
+        bool indexed = spec.CompletionMode == "Indexed" && spec.Completions is > 0;
+        int indexCount = spec.Completions ?? 0;
+        SortedSet<int> completedIndexes = indexed ? CompletionIndexes.Parse(old.CompletedIndexes, indexCount) : [];
 
         // Step 1: UIDs recorded as uncounted whose finalizer is gone (or pod gone) move to the counters.
         int succeeded = old.Succeeded ?? 0;
@@ -77,6 +81,22 @@ public static class JobPlanner
                 continue;
             }
 
+            if (indexed && podSucceeded)
+            {
+                // Indexed: a success counts once per index, recorded in completedIndexes in the same status write.
+                if (CompletionIndexes.Of(pod, indexCount) is int index)
+                {
+                    completedIndexes.Add(index);
+                }
+
+                if (HasFinalizer(pod))
+                {
+                    removeFinalizers.Add(pod);
+                }
+
+                continue;
+            }
+
             if (!HasFinalizer(pod))
             {
                 continue;
@@ -97,6 +117,12 @@ public static class JobPlanner
             removeFinalizers.Add(pod);
         }
 
+        if (indexed)
+        {
+            succeeded = completedIndexes.Count;
+            status.CompletedIndexes = completedIndexes.Count > 0 ? CompletionIndexes.Format(completedIndexes) : null;
+        }
+
         int totalSucceeded = succeeded + uncountedSucceeded.Count;
         int totalFailed = failed + uncountedFailed.Count;
         status.Succeeded = succeeded;
@@ -108,6 +134,7 @@ public static class JobPlanner
 
         var delete = new List<Pod>();
         int create = 0;
+        var createIndexes = new List<int>();
         TimeSpan? requeue = null;
         bool finished = HasCondition(old, "Complete") || HasCondition(old, "Failed");
         if (finished)
@@ -180,10 +207,34 @@ public static class JobPlanner
             else
             {
                 int want = completions is int total ? Math.Min(parallelism, Math.Max(0, total - totalSucceeded)) : (totalSucceeded > 0 ? 0 : parallelism);
+                List<int> missing = [];
+                if (indexed)
+                {
+                    // One pod per pending index: pods without a valid index, of a completed index, or duplicates go.
+                    List<Pod> kept = [];
+                    foreach (IGrouping<int?, Pod> group in active.GroupBy(p => CompletionIndexes.Of(p, indexCount)))
+                    {
+                        if (group.Key is not int index || completedIndexes.Contains(index))
+                        {
+                            delete.AddRange(group);
+                            continue;
+                        }
+
+                        List<Pod> ordered = group.OrderByDescending(IsReady).ThenBy(p => p.Metadata?.CreationTimestamp?.Value).ToList();
+                        kept.Add(ordered[0]);
+                        delete.AddRange(ordered.Skip(1));
+                    }
+
+                    HashSet<int> running = kept.Select(p => CompletionIndexes.Of(p, indexCount)!.Value).ToHashSet();
+                    missing = Enumerable.Range(0, indexCount).Where(i => !completedIndexes.Contains(i) && !running.Contains(i)).ToList();
+                    active = kept.OrderBy(p => CompletionIndexes.Of(p, indexCount)).ToList();
+                }
+
                 int diff = want - active.Count;
                 if (diff < 0)
                 {
-                    delete.AddRange(active.OrderBy(IsReady).ThenByDescending(p => p.Metadata?.CreationTimestamp?.Value).Take(-diff));
+                    delete.AddRange(indexed ? active.AsEnumerable().Reverse().Take(-diff)
+                        : active.OrderBy(IsReady).ThenByDescending(p => p.Metadata?.CreationTimestamp?.Value).Take(-diff));
                 }
                 else if (diff > 0)
                 {
@@ -194,7 +245,8 @@ public static class JobPlanner
                     }
                     else
                     {
-                        create = diff;
+                        create = indexed ? Math.Min(diff, missing.Count) : diff;
+                        createIndexes.AddRange(missing.Take(indexed ? create : 0));
                     }
                 }
             }
@@ -212,7 +264,7 @@ public static class JobPlanner
 
         bool changed = !Api.Serialization.ApiJson.SerializeToUtf8Bytes(status).AsSpan()
             .SequenceEqual(Api.Serialization.ApiJson.SerializeToUtf8Bytes(old));
-        return new JobPlan(status, changed, removeFinalizers, delete.Distinct().ToList(), create, requeue);
+        return new JobPlan(status, changed, removeFinalizers, delete.Distinct().ToList(), create, requeue, createIndexes);
     }
 
     /// <summary>True when the Job has a Complete or Failed condition that is True.</summary>

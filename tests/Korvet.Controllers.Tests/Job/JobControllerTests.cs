@@ -30,6 +30,31 @@ public sealed class JobControllerTests(NodesAndJobsCluster cluster) : IClassFixt
     };
 
     [Fact]
+    public async Task IndexedJobRunsEachIndexOnceAndRecordsCompletedIndexes()
+    {
+        ResourceClient<Api.Batch.V1.Job> jobs = cluster.Client.Resource<Api.Batch.V1.Job>();
+        Api.Batch.V1.Job job = NewJob("indexed", 3, 2);
+        job.Spec!.CompletionMode = "Indexed";
+        await jobs.CreateAsync(job);
+        Api.Batch.V1.Job done = await NodesAndJobsCluster.EventuallyAsync(() => jobs.TryGetAsync("indexed", "default"),
+            j => JobPlanner.IsFinished(j), 60);
+        Assert.Equal("0-2", done.Status!.CompletedIndexes);
+        Assert.Equal(3, done.Status.Succeeded);
+        Assert.Equal("Complete", done.Status.Conditions!.Last().Type);
+
+        List<Pod> pods = (await cluster.Client.Resource<Pod>().ListAsync("default", new ListOptions { LabelSelector = "batch.kubernetes.io/job-name=indexed" })).Items;
+        Assert.Equal(["0", "1", "2"], pods.Select(p => p.Metadata!.Annotations![CompletionIndexes.Key]).Order());
+        Assert.All(pods, p =>
+        {
+            string index = p.Metadata!.Labels![CompletionIndexes.Key];
+            Assert.StartsWith($"indexed-{index}-", p.Metadata.Name, StringComparison.Ordinal);
+            Assert.Equal($"indexed-{index}", p.Spec!.Hostname);
+            Assert.Equal($"metadata.annotations['{CompletionIndexes.Key}']",
+                Assert.Single(p.Spec.Containers![0].Env!, e => e.Name == "JOB_COMPLETION_INDEX").ValueFrom!.FieldRef!.FieldPath);
+        });
+    }
+
+    [Fact]
     public async Task JobWithThreeCompletionsAndParallelismTwoCompletes()
     {
         ResourceClient<Api.Batch.V1.Job> jobs = cluster.Client.Resource<Api.Batch.V1.Job>();

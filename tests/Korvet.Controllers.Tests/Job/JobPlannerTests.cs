@@ -43,6 +43,69 @@ public sealed class JobPlannerTests
         },
     };
 
+    private static Pod Indexed(Pod pod, int index)
+    {
+        pod.Metadata!.Annotations = new Dictionary<string, string> { [CompletionIndexes.Key] = index.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        return pod;
+    }
+
+    private static Api.Batch.V1.Job IndexedJob(int completions, int parallelism, JobStatus? status = null)
+    {
+        Api.Batch.V1.Job job = NewJob(completions, parallelism, status: status);
+        job.Spec!.CompletionMode = "Indexed";
+        return job;
+    }
+
+    [Fact]
+    public void IndexedJobStartsTheLowestPendingIndexes()
+    {
+        JobPlan plan = JobPlanner.Plan(IndexedJob(3, 2), [], Now, Base, Max);
+        Assert.Equal([0, 1], plan.CreateIndexes);
+        Assert.Equal(2, plan.Create);
+
+        // Index 0 succeeded, 1 runs: 0 is recorded in completedIndexes (not as an uncounted pod), 2 starts.
+        Pod done = Indexed(NewPod("a", "Succeeded"), 0);
+        Pod running = Indexed(NewPod("b", "Running"), 1);
+        plan = JobPlanner.Plan(IndexedJob(3, 2, new JobStatus { StartTime = new Time(Now) }), [done, running], Now, Base, Max);
+        Assert.Equal("0", plan.Status.CompletedIndexes);
+        Assert.Equal(1, plan.Status.Succeeded);
+        Assert.Empty(plan.Status.UncountedTerminatedPods?.Succeeded ?? []);
+        Assert.Equal([done], plan.RemoveFinalizers);
+        Assert.Equal([2], plan.CreateIndexes);
+    }
+
+    [Fact]
+    public void IndexedJobDropsDuplicatesAndPodsOfCompletedIndexesAndCompletesWhenAllIndexesSucceeded()
+    {
+        var status = new JobStatus { StartTime = new Time(Now), CompletedIndexes = "0", Succeeded = 1 };
+        Pod ofDone = Indexed(NewPod("a", "Running"), 0);
+        Pod first = Indexed(NewPod("b", "Running", ready: true), 1);
+        Pod duplicate = Indexed(NewPod("c", "Running"), 1);
+        Pod noIndex = NewPod("d", "Running");
+        JobPlan plan = JobPlanner.Plan(IndexedJob(3, 3, status), [ofDone, first, duplicate, noIndex], Now, Base, Max);
+        Assert.Equal(["a", "c", "d"], plan.Delete.Select(p => p.Metadata!.Uid).Order());
+        Assert.Equal([2], plan.CreateIndexes);
+
+        Pod last = Indexed(NewPod("e", "Succeeded", finalizer: false), 2);
+        Pod second = Indexed(NewPod("b", "Succeeded", finalizer: false), 1);
+        plan = JobPlanner.Plan(IndexedJob(3, 3, status), [second, last], Now, Base, Max);
+        Assert.Equal("0-2", plan.Status.CompletedIndexes);
+        Assert.Equal(3, plan.Status.Succeeded);
+        Assert.Contains(plan.Status.Conditions!, c => c.Type == "Complete" && c.Status == "True");
+        Assert.Equal(0, plan.Create);
+    }
+
+    [Theory]
+    [InlineData(new[] { 0, 1, 2, 5, 7, 8 }, "0-2,5,7-8")]
+    [InlineData(new[] { 3 }, "3")]
+    [InlineData(new int[0], "")]
+    public void CompletedIndexesRoundTrip(int[] indexes, string text)
+    {
+        Assert.Equal(text, CompletionIndexes.Format(indexes));
+        Assert.Equal(indexes, CompletionIndexes.Parse(text, 100));
+        Assert.Equal([0, 1, 2], CompletionIndexes.Parse("0-2,x,7-8", 3));
+    }
+
     [Fact]
     public void NewJobStartsParallelismPods()
     {
