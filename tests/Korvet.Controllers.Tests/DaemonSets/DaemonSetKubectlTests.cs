@@ -158,6 +158,24 @@ public sealed class DaemonSetKubectlTests(DaemonSetCluster cluster) : IClassFixt
         Assert.Contains($"{ThreeNodes[2]} Running manual:2", await cluster.PodRowsAsync(ns, "app=manual"));
     }
 
+    [KubectlFact]
+    public async Task SurgeStartsTheNewPodBeforeTheOldOneGoes()
+    {
+        const string ns = "ds-surge";
+        await cluster.OkAsync("create", "namespace", ns);
+        await cluster.ApplyAsync(ns, DaemonSetCluster.Manifest("surge", "surge:1",
+            strategy: "  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxUnavailable: 0\n      maxSurge: 1"));
+        await cluster.OkAsync("-n", ns, "rollout", "status", "daemonset/surge", "--timeout=60s");
+        using KubernetesClient client = cluster.NewClient();
+        using var stop = new CancellationTokenSource();
+        Task<int> watcher = MinReadyNodesAsync(client, ns, "app=surge", stop.Token);
+        await cluster.OkAsync("-n", ns, "set", "image", "daemonset/surge", "agent=surge:2");
+        await cluster.OkAsync("-n", ns, "rollout", "status", "daemonset/surge", "--timeout=60s");
+        await stop.CancelAsync();
+        Assert.Equal(3, await watcher);
+        Assert.Equal(ThreeNodes.Select(n => $"{n} Running surge:2"), await WaitRowsAsync(ns, "surge:2", "app=surge"));
+    }
+
     private async Task<List<string>> WaitRowsAsync(string ns, string image, string selector = "app=agent", int count = 3)
     {
         List<string> rows = [];
