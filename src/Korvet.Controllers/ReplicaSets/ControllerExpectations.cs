@@ -50,6 +50,16 @@ public sealed class ControllerExpectations
         }
     }
 
+    /// <summary>Replaces the key's record with creations and deletions at once (the daemon controller's syncNodes).</summary>
+    public void Expect(string key, int adds, IEnumerable<string> podKeys)
+    {
+        HashSet<string> pods = [.. podKeys];
+        lock (_lock)
+        {
+            _entries[key] = new Entry(adds, pods.Count, _time.GetUtcNow(), pods);
+        }
+    }
+
     public void CreationObserved(string key) => Lower(key, 1, null);
 
     /// <summary>Counts a deletion only once per pod, and only for a pod this controller expected to delete.</summary>
