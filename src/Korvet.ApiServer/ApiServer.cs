@@ -56,7 +56,7 @@ public sealed class ApiServer : IAsyncDisposable
         ISelectorParser selectors = extensions.Selectors ?? new SelectorParser();
         _encoder = new ResponseEncoder(Korvet.Api.Generated.ApiSchemas.Kubernetes);
         var writer = new ResponseWriter(new TableConverter(time), _encoder);
-        var authentication = new AuthenticationHandler(Store, Registry, extensions.ServiceAccountTokens, time);
+        var authentication = new AuthenticationHandler(Store, Registry, extensions.ServiceAccountTokens, time, authenticator);
         var versions = new StoredVersions(Registry);
         _resources = new ResourceHandler(Store, selectors, extensions.Decoder ?? new BodyDecoder(Korvet.Api.Generated.ApiSchemas.Kubernetes),
             writer, options.MaxRequestBodyBytes, authentication, versions);

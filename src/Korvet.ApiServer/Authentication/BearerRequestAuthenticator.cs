@@ -22,22 +22,24 @@ public sealed class BearerRequestAuthenticator : IRequestAuthenticator
         _backend = backend;
     }
 
-    public async ValueTask<UserInfo?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    public ValueTask<UserInfo?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        AuthenticationResult result;
         if (BearerTokenAuthenticator.TryGetBearerToken(request.Headers.Authorization.ToString(), out string token))
         {
-            result = _tokens.AuthenticateToken(token);
-        }
-        else if (BearerTokenAuthenticator.TryGetWebSocketBearerToken(request.Headers.SecWebSocketProtocol.ToString(), out string wsToken, out _))
-        {
-            result = _tokens.AuthenticateToken(wsToken);
-        }
-        else
-        {
-            return null;
+            return AuthenticateTokenAsync(token, cancellationToken);
         }
 
+        if (BearerTokenAuthenticator.TryGetWebSocketBearerToken(request.Headers.SecWebSocketProtocol.ToString(), out string wsToken, out _))
+        {
+            return AuthenticateTokenAsync(wsToken, cancellationToken);
+        }
+
+        return ValueTask.FromResult<UserInfo?>(null);
+    }
+
+    public async ValueTask<UserInfo?> AuthenticateTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        AuthenticationResult result = _tokens.AuthenticateToken(token);
         if (result.ServiceAccount is { } principal)
         {
             bool live = await UidMatchesAsync($"/registry/core/serviceaccounts/{principal.Namespace}/{principal.Name}", principal.Uid, cancellationToken)

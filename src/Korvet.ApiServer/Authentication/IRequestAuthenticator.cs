@@ -10,4 +10,7 @@ namespace Korvet.ApiServer.Authentication;
 public interface IRequestAuthenticator
 {
     ValueTask<UserInfo?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Authenticates a bare bearer token as a request carrying it would be (TokenReview asks this).</summary>
+    ValueTask<UserInfo?> AuthenticateTokenAsync(string token, CancellationToken cancellationToken);
 }

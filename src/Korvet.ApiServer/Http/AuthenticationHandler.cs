@@ -13,7 +13,8 @@ namespace Korvet.ApiServer.Http;
 /// <c>selfsubjectaccessreviews</c>, <c>subjectaccessreviews</c>, <c>localsubjectaccessreviews</c> and
 /// <c>selfsubjectrulesreviews</c> (authorization.k8s.io/v1; every authenticated user is allowed everything until RBAC
 /// exists, so the rules are <c>*</c>),
-/// <c>selfsubjectreviews</c> (authentication.k8s.io/v1: who am I) and <c>serviceaccounts/token</c> (signed, expiring
+/// <c>selfsubjectreviews</c> (authentication.k8s.io/v1: who am I), <c>tokenreviews</c> (who a given bearer token is, as
+/// the server's own authenticator decides) and <c>serviceaccounts/token</c> (signed, expiring
 /// JWTs for an existing service account, optionally bound to a pod or secret). Stateless; thread-safe.
 /// </summary>
 public sealed class AuthenticationHandler
@@ -26,13 +27,16 @@ public sealed class AuthenticationHandler
     private readonly ResourceRegistry _registry;
     private readonly ServiceAccountTokens? _tokens;
     private readonly TimeProvider _time;
+    private readonly Authentication.IRequestAuthenticator _authenticator;
 
-    public AuthenticationHandler(GenericStore store, ResourceRegistry registry, ServiceAccountTokens? tokens, TimeProvider time)
+    public AuthenticationHandler(GenericStore store, ResourceRegistry registry, ServiceAccountTokens? tokens, TimeProvider time,
+        Authentication.IRequestAuthenticator authenticator)
     {
         _store = store;
         _registry = registry;
         _tokens = tokens;
         _time = time;
+        _authenticator = authenticator;
     }
 
     /// <summary>True when this handler serves the request's resource (and subresource).</summary>
@@ -40,7 +44,7 @@ public sealed class AuthenticationHandler
         (resource.Group, resource.Plural, subresource) is ("authorization.k8s.io", "selfsubjectaccessreviews", "")
             or ("authorization.k8s.io", "subjectaccessreviews", "") or ("authorization.k8s.io", "localsubjectaccessreviews", "")
             or ("authorization.k8s.io", "selfsubjectrulesreviews", "")
-            or ("authentication.k8s.io", "selfsubjectreviews", "")
+            or ("authentication.k8s.io", "selfsubjectreviews", "") or ("authentication.k8s.io", "tokenreviews", "")
             or ("", "serviceaccounts", "token");
 
     /// <summary>Answers the create; <paramref name="body"/> is the decoded request object.</summary>
@@ -86,9 +90,39 @@ public sealed class AuthenticationHandler
                     ["metadata"] = new JsonObject { ["creationTimestamp"] = Timestamps.Format(_time.GetUtcNow()) },
                     ["status"] = new JsonObject { ["userInfo"] = UserInfoJson(user) },
                 });
+            case "tokenreviews":
+                return await ReviewTokenAsync(body, cancellationToken);
             default:
                 return await IssueTokenAsync(resource, ns, name, body, cancellationToken);
         }
+    }
+
+    /// <summary>Upstream's TokenReview: the spec comes back with status.authenticated and the user; an empty token is
+    /// a 400. Audiences asked for are echoed (Korvet's tokens are all for the API server).</summary>
+    private async Task<byte[]> ReviewTokenAsync(JsonObject body, CancellationToken cancellationToken)
+    {
+        var spec = body["spec"] as JsonObject ?? new JsonObject();
+        string token = spec["token"] is JsonValue t && t.TryGetValue(out string? text) ? text : "";
+        if (token.Length == 0)
+        {
+            throw StatusErrors.BadRequest("token is required for TokenReview in authentication");
+        }
+
+        UserInfo? user = await _authenticator.AuthenticateTokenAsync(token, cancellationToken);
+        var status = new JsonObject { ["authenticated"] = user is not null, ["user"] = user is null ? new JsonObject() : UserInfoJson(user) };
+        if (user is not null && spec["audiences"] is JsonArray { Count: > 0 } audiences)
+        {
+            status["audiences"] = audiences.DeepClone();
+        }
+
+        return Serialize(new JsonObject
+        {
+            ["kind"] = "TokenReview",
+            ["apiVersion"] = "authentication.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["creationTimestamp"] = null },
+            ["spec"] = spec.DeepClone(),
+            ["status"] = status,
+        });
     }
 
     private async Task<byte[]> IssueTokenAsync(ResourceDefinition serviceAccounts, string ns, string name, JsonObject body,

@@ -51,6 +51,16 @@ public sealed class KubectlAuthTests : IClassFixture<ApiOnlyCluster>
         Assert.Matches(@"Username\s+system:serviceaccount:default:bot", whoami.Out);
         Assert.Matches(@"Groups\s+\[system:serviceaccounts system:serviceaccounts:default system:authenticated\]", whoami.Out);
 
+        // TokenReview (webhook token authentication, kube-rbac-proxy) answers with the server's own verdict.
+        string review = """{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"TOKEN"}}""".Replace("TOKEN", jwt, StringComparison.Ordinal);
+        var reviewed = await _server.RunWithInputAsync(review, "create", "-f", "-", "-o", "jsonpath={.status.authenticated} {.status.user.username}");
+        Succeeded(reviewed);
+        Assert.Equal("true system:serviceaccount:default:bot", reviewed.Out.Trim());
+        var bogus = await _server.RunWithInputAsync(review.Replace(jwt, "not-a-token", StringComparison.Ordinal), "create", "-f", "-", "-o",
+            "jsonpath={.status.authenticated}");
+        Succeeded(bogus);
+        Assert.Equal("false", bogus.Out.Trim());
+
         Failed(await _server.RunAsync("create", "token", "bot", "--duration=1m"), "may not specify a duration less than 10 minutes");
         Failed(await _server.RunAsync("create", "token", "nobody"), "serviceaccounts \"nobody\" not found");
 

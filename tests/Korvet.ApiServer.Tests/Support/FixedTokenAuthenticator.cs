@@ -11,4 +11,7 @@ internal sealed class FixedTokenAuthenticator(string token) : IRequestAuthentica
         ValueTask.FromResult(request.Headers.Authorization.ToString() == "Bearer " + token
             ? UserInfo.Create("tester", "", [UserInfo.MastersGroup])
             : null);
+
+    public ValueTask<UserInfo?> AuthenticateTokenAsync(string presented, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(presented == token ? UserInfo.Create("tester", "", [UserInfo.MastersGroup]) : null);
 }
