@@ -27,7 +27,12 @@ internal static class Sets
             },
             Template = Template(name, image),
             VolumeClaimTemplates = claims
-                ? [new PersistentVolumeClaim { Metadata = new ObjectMeta { Name = "www" }, Spec = new PersistentVolumeClaimSpec { AccessModes = ["ReadWriteOnce"] } }]
+                ? [new PersistentVolumeClaim { Metadata = new ObjectMeta { Name = "www" }, Spec = new PersistentVolumeClaimSpec
+                {
+                    AccessModes = ["ReadWriteOnce"],
+                    Resources = new VolumeResourceRequirements { Requests = new() { ["storage"] = Api.Resource.Quantity.Parse("1Gi") } },
+                },
+                }]
                 : null,
         },
     };
