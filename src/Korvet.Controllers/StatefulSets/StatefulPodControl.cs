@@ -3,6 +3,7 @@ using Korvet.Api.Apps.V1;
 using Korvet.Api.Core.V1;
 using Korvet.Api.Meta.V1;
 using Korvet.Client;
+using Korvet.Client.Cache;
 using Korvet.Client.Events;
 
 namespace Korvet.Controllers.StatefulSets;
@@ -17,22 +18,31 @@ public sealed class StatefulPodControl
     private readonly ResourceClient<Pod> _pods;
     private readonly ResourceClient<PersistentVolumeClaim> _claims;
     private readonly EventRecorder _events;
+    private readonly Store<PersistentVolumeClaim> _claimCache;
 
-    public StatefulPodControl(KubernetesClient client, EventRecorder events)
+    public StatefulPodControl(KubernetesClient client, EventRecorder events, Store<PersistentVolumeClaim> claimCache)
     {
         _pods = client.Resource<Pod>();
         _claims = client.Resource<PersistentVolumeClaim>();
         _events = events;
+        _claimCache = claimCache;
     }
 
-    /// <summary>CreateStatefulPod: the missing claims first, then the pod (AlreadyExists is an error: the cache is stale).</summary>
+    /// <summary>
+    /// CreateStatefulPod: the missing claims first, then the pod (AlreadyExists is an error: the cache is stale), then
+    /// the claims' owner references for a Delete retention policy (they need the new pod's uid).
+    /// </summary>
     public async Task CreatePodAsync(StatefulSet set, Pod pod, CancellationToken ct)
     {
         await CreateMissingClaimsAsync(set, pod, ct);
         try
         {
-            await _pods.CreateAsync(pod, ct);
+            Pod created = await _pods.CreateAsync(pod, ct);
             PodEvent("create", set, pod, null);
+            if (!ClaimRetention.IsRetainAll(set))
+            {
+                await UpdateClaimOwnersAsync(set, created, ct);
+            }
         }
         catch (ApiException e)
         {
@@ -82,6 +92,47 @@ public sealed class StatefulPodControl
         if (errors.Count > 0)
         {
             throw new AggregateException($"failed to create claims for pod {pod.Metadata?.Name}", errors);
+        }
+    }
+
+    /// <summary>Whether every existing claim of the pod has the owner references the retention policy wants (cache read).</summary>
+    public bool ClaimsMatchRetention(StatefulSet set, Pod pod)
+    {
+        foreach ((_, PersistentVolumeClaim claim) in StatefulPods.Claims(set, StatefulPods.Ordinal(pod)))
+        {
+            if (_claimCache.Get(claim.Metadata!.Namespace, claim.Metadata.Name!) is { } cached &&
+                ClaimRetention.DesiredOwners(set, pod, cached) is { } desired &&
+                !ClaimRetention.SameOwners(cached.Metadata?.OwnerReferences, desired))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>UpdatePodClaimForRetentionPolicy: rewrites the owner references of the pod's claims that differ (live read, PUT).</summary>
+    public async Task UpdateClaimOwnersAsync(StatefulSet set, Pod pod, CancellationToken ct)
+    {
+        foreach ((_, PersistentVolumeClaim template) in StatefulPods.Claims(set, StatefulPods.Ordinal(pod)))
+        {
+            PersistentVolumeClaim? claim = await _claims.TryGetAsync(template.Metadata!.Name!, template.Metadata.Namespace, ct);
+            if (claim is null || ClaimRetention.DesiredOwners(set, pod, claim) is not { } desired ||
+                ClaimRetention.SameOwners(claim.Metadata?.OwnerReferences, desired))
+            {
+                continue;
+            }
+
+            claim.Metadata!.OwnerReferences = desired.Count > 0 ? desired : null;
+            try
+            {
+                await _claims.UpdateAsync(claim, ct);
+            }
+            catch (ApiException e) when (!e.IsNotFound)
+            {
+                PodEvent("update", set, pod, e);
+                throw;
+            }
         }
     }
 

@@ -29,6 +29,7 @@ public sealed partial class StatefulSetController : IController
     private readonly SharedIndexInformer<StatefulSet> _sets;
     private readonly SharedIndexInformer<Pod> _pods;
     private readonly SharedIndexInformer<ControllerRevision> _revisions;
+    private readonly SharedIndexInformer<PersistentVolumeClaim> _pvcs;
     private readonly StatefulPodControl _podControl;
     private readonly EventRecorder _events;
     private readonly TimeProvider _time;
@@ -44,14 +45,16 @@ public sealed partial class StatefulSetController : IController
         _sets = context.Informers.For<StatefulSet>();
         _pods = context.Informers.For<Pod>();
         _revisions = context.Informers.For<ControllerRevision>();
+        _pvcs = context.Informers.For<PersistentVolumeClaim>();
         _events = context.Events(ComponentName);
-        _podControl = new StatefulPodControl(context.Client, _events);
+        _podControl = new StatefulPodControl(context.Client, _events, _pvcs.Store);
         _time = context.Time;
         _logger = context.LoggerFactory.CreateLogger("Korvet.Controllers." + ComponentName);
         _workers = context.Options.ConcurrentSyncs;
         _queue = new WorkQueue<string>(time: context.Time);
         ControllerRefs.EnsureIndexes(_pods.Store);
         ControllerRefs.EnsureIndexes(_revisions.Store);
+        ControllerRefs.EnsureIndexes(_pvcs.Store);
         _sets.AddEventHandler(s => Enqueue(s), (_, cur) => Enqueue(cur), s => Enqueue(s));
         _pods.AddEventHandler(AddPod, UpdatePod, DeletePod);
         _revisions.AddEventHandler(AddRevision, (_, cur) => AddRevision(cur), AddRevision);
@@ -61,7 +64,8 @@ public sealed partial class StatefulSetController : IController
 
     public async Task RunAsync(CancellationToken ct)
     {
-        await Task.WhenAll(_sets.WaitForCacheSyncAsync(ct), _pods.WaitForCacheSyncAsync(ct), _revisions.WaitForCacheSyncAsync(ct));
+        await Task.WhenAll(_sets.WaitForCacheSyncAsync(ct), _pods.WaitForCacheSyncAsync(ct), _revisions.WaitForCacheSyncAsync(ct),
+            _pvcs.WaitForCacheSyncAsync(ct));
         await QueueWorkers.RunAsync(_queue, _workers, SyncAsync, _logger, ct);
     }
 
@@ -105,7 +109,10 @@ public sealed partial class StatefulSetController : IController
         Exception? error = null;
         if (set.Metadata?.DeletionTimestamp is null)
         {
-            SyncPlan plan = StatefulSetPlanner.Plan(set, pods, updateName, NewPod, now);
+            Func<Pod, bool>? claimsMatch = ClaimRetention.IsRetainAll(set) && !AnyClaimOwnedBy(set, pods)
+                ? null
+                : p => _podControl.ClaimsMatchRetention(set, p);
+            SyncPlan plan = StatefulSetPlanner.Plan(set, pods, updateName, NewPod, now, claimsMatch);
             try
             {
                 if (await ExecuteAsync(set, plan, ct))
@@ -147,6 +154,14 @@ public sealed partial class StatefulSetController : IController
                (strategy?.RollingUpdate is not null && ordinal < start + (strategy.RollingUpdate.Partition ?? 0));
     }
 
+    /// <summary>
+    /// Under Retain/Retain only claims still owned by this set or its pods (left from an earlier Delete policy) need a
+    /// look; for the others the claim cache is not consulted at all.
+    /// </summary>
+    private bool AnyClaimOwnedBy(StatefulSet set, List<Pod> pods) =>
+        _pvcs.Store.ByIndex(ControllerRefs.ByControllerUid, set.Metadata?.Uid ?? "").Count > 0 ||
+        pods.Any(p => _pvcs.Store.ByIndex(ControllerRefs.ByControllerUid, p.Metadata?.Uid ?? "").Count > 0);
+
     /// <summary>Runs the plan's phases; true when a pod was deleted for the rolling update.</summary>
     private async Task<bool> ExecuteAsync(StatefulSet set, SyncPlan plan, CancellationToken ct)
     {
@@ -156,6 +171,7 @@ public sealed partial class StatefulSetController : IController
             return false;
         }
 
+        await RunStepsAsync(set, plan.CondemnedClaims, plan.Monotonic, ct);
         await RunStepsAsync(set, plan.Condemned, plan.Monotonic, ct);
         if (plan.StopAfterCondemned || plan.Update is null)
         {
@@ -196,6 +212,7 @@ public sealed partial class StatefulSetController : IController
         StepKind.CreatePod => _podControl.CreatePodAsync(set, step.Pod, ct),
         StepKind.CreateClaims => _podControl.CreateMissingClaimsAsync(set, step.Pod, ct),
         StepKind.FixIdentity => _podControl.FixIdentityAsync(set, step.Pod, ct),
+        StepKind.UpdateClaims => _podControl.UpdateClaimOwnersAsync(set, step.Pod, ct),
         _ => _podControl.DeletePodAsync(set, step.Pod, ct),
     };
 

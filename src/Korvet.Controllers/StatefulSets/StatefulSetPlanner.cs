@@ -23,6 +23,9 @@ public enum StepKind
 
     /// <summary>A replica not at the update revision is deleted (rolling update); it comes back at the new revision.</summary>
     DeleteForUpdate,
+
+    /// <summary>The pod's claims get the owner references the retention policy asks for.</summary>
+    UpdateClaims,
 }
 
 public sealed record PlanStep(StepKind Kind, Pod Pod);
@@ -30,13 +33,14 @@ public sealed record PlanStep(StepKind Kind, Pod Pod);
 /// <summary>
 /// One sync's actions in upstream's three phases. Monotonic (OrderedReady) plans end at the first step that blocks
 /// (one create or delete, or waiting for a pod); Parallel plans hold every replica and condemned step. The executor runs
-/// <see cref="Replicas"/>, then (unless <see cref="StopAfterReplicas"/>) <see cref="Condemned"/>, then (unless
+/// <see cref="Replicas"/>, then (unless <see cref="StopAfterReplicas"/>) <see cref="CondemnedClaims"/> and <see cref="Condemned"/>, then (unless
 /// <see cref="StopAfterCondemned"/>) <see cref="Update"/>; any failed write ends the sync.
 /// </summary>
 public sealed record SyncPlan(
     bool Monotonic,
     IReadOnlyList<PlanStep> Replicas,
     bool StopAfterReplicas,
+    IReadOnlyList<PlanStep> CondemnedClaims,
     IReadOnlyList<PlanStep> Condemned,
     bool StopAfterCondemned,
     PlanStep? Update,
@@ -45,12 +49,15 @@ public sealed record SyncPlan(
 /// <summary>
 /// Upstream's updateStatefulSet decisions (stateful_set_control.go, MaxUnavailableStatefulSet off), without the API
 /// calls. The pods are the set's claimed pods; newPod builds a not-yet-created pod of an
-/// ordinal at the right revision (newVersionedStatefulSetPod). Pure.
+/// ordinal at the right revision (newVersionedStatefulSetPod); claimsMatch says whether a created pod's claims have the
+/// owner references the retention policy wants (null: always). Pure.
 /// </summary>
 public static class StatefulSetPlanner
 {
-    public static SyncPlan Plan(StatefulSet set, IReadOnlyList<Pod> pods, string updateRevision, Func<int, Pod> newPod, DateTimeOffset now)
+    public static SyncPlan Plan(StatefulSet set, IReadOnlyList<Pod> pods, string updateRevision, Func<int, Pod> newPod, DateTimeOffset now,
+        Func<Pod, bool>? claimsMatch = null)
     {
+        claimsMatch ??= _ => true;
         (Pod[] replicas, List<Pod> condemned) = Partition(set, pods, newPod);
         bool monotonic = set.Spec?.PodManagementPolicy != "Parallel";
         int minReady = set.Spec?.MinReadySeconds ?? 0;
@@ -62,7 +69,7 @@ public static class StatefulSetPlanner
         bool stop = false;
         foreach (Pod pod in replicas)
         {
-            if (ProcessReplica(set, pod, monotonic, minReady, now, replicaSteps, ref waiting) && monotonic)
+            if (ProcessReplica(set, pod, monotonic, minReady, now, claimsMatch, replicaSteps, ref waiting) && monotonic)
             {
                 stop = true;
                 break;
@@ -71,9 +78,10 @@ public static class StatefulSetPlanner
 
         if (stop)
         {
-            return new SyncPlan(monotonic, replicaSteps, true, [], true, null, waiting);
+            return new SyncPlan(monotonic, replicaSteps, true, [], [], true, null, waiting);
         }
 
+        List<PlanStep> claimSteps = [.. condemned.Where(p => !claimsMatch(p)).Select(p => new PlanStep(StepKind.UpdateClaims, p))];
         var condemnedSteps = new List<PlanStep>();
         foreach (Pod pod in condemned)
         {
@@ -86,7 +94,7 @@ public static class StatefulSetPlanner
 
         if (stop || set.Spec?.UpdateStrategy?.Type == "OnDelete")
         {
-            return new SyncPlan(monotonic, replicaSteps, false, condemnedSteps, true, null, waiting);
+            return new SyncPlan(monotonic, replicaSteps, false, claimSteps, condemnedSteps, true, null, waiting);
         }
 
         int updateMin = set.Spec?.UpdateStrategy?.RollingUpdate?.Partition ?? 0;
@@ -95,7 +103,7 @@ public static class StatefulSetPlanner
             Pod pod = replicas[target];
             if (StatefulPods.Revision(pod) != updateRevision && !StatefulPods.IsTerminating(pod))
             {
-                return new SyncPlan(monotonic, replicaSteps, false, condemnedSteps, false, new PlanStep(StepKind.DeleteForUpdate, pod), waiting);
+                return new SyncPlan(monotonic, replicaSteps, false, claimSteps, condemnedSteps, false, new PlanStep(StepKind.DeleteForUpdate, pod), waiting);
             }
 
             if (!StatefulPods.IsHealthy(pod))
@@ -105,7 +113,7 @@ public static class StatefulSetPlanner
             }
         }
 
-        return new SyncPlan(monotonic, replicaSteps, false, condemnedSteps, false, null, waiting);
+        return new SyncPlan(monotonic, replicaSteps, false, claimSteps, condemnedSteps, false, null, waiting);
     }
 
     /// <summary>Replicas indexed by ordinal − start (missing ones built by <paramref name="newPod"/>); condemned descending.</summary>
@@ -137,7 +145,8 @@ public static class StatefulSetPlanner
     }
 
     /// <summary>processReplica: adds this replica's steps; true when a monotonic sync must stop here.</summary>
-    private static bool ProcessReplica(StatefulSet set, Pod pod, bool monotonic, int minReady, DateTimeOffset now, List<PlanStep> steps, ref string? waiting)
+    private static bool ProcessReplica(StatefulSet set, Pod pod, bool monotonic, int minReady, DateTimeOffset now, Func<Pod, bool> claimsMatch,
+        List<PlanStep> steps, ref string? waiting)
     {
         string name = pod.Metadata?.Name ?? "";
         if (StatefulPods.IsFailed(pod) || StatefulPods.IsSucceeded(pod))
@@ -178,6 +187,11 @@ public static class StatefulSetPlanner
         if (!StatefulPods.IdentityMatches(set, pod))
         {
             steps.Add(new PlanStep(StepKind.FixIdentity, pod));
+        }
+
+        if (!claimsMatch(pod))
+        {
+            steps.Add(new PlanStep(StepKind.UpdateClaims, pod));
         }
 
         return false;

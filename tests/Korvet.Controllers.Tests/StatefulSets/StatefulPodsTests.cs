@@ -84,3 +84,46 @@ public sealed class StatefulPodsTests
         Assert.False(StatefulPods.InOrdinalRange(Sets.Pod(set, 7), set));
     }
 }
+
+public sealed class ClaimRetentionTests
+{
+    private static (StatefulSet Set, Pod Pod, PersistentVolumeClaim Claim) Setup(string whenDeleted, string whenScaled, int ordinal, int replicas = 2)
+    {
+        StatefulSet set = Sets.Make(replicas: replicas, claims: true);
+        set.Spec!.PersistentVolumeClaimRetentionPolicy = new StatefulSetPersistentVolumeClaimRetentionPolicy { WhenDeleted = whenDeleted, WhenScaled = whenScaled };
+        Pod pod = Sets.Pod(set, ordinal);
+        PersistentVolumeClaim claim = StatefulPods.Claims(set, ordinal)[0].Claim;
+        return (set, pod, claim);
+    }
+
+    [Theory]
+    [InlineData("Retain", "Retain", 0, "")]
+    [InlineData("Retain", "Retain", 5, "")]
+    [InlineData("Delete", "Retain", 0, "StatefulSet")]
+    [InlineData("Delete", "Retain", 5, "StatefulSet")]
+    [InlineData("Retain", "Delete", 0, "")]
+    [InlineData("Retain", "Delete", 5, "Pod")]
+    [InlineData("Delete", "Delete", 1, "StatefulSet")]
+    [InlineData("Delete", "Delete", 2, "Pod")]
+    public void Owner_references_follow_the_policy(string whenDeleted, string whenScaled, int ordinal, string owner)
+    {
+        (StatefulSet set, Pod pod, PersistentVolumeClaim claim) = Setup(whenDeleted, whenScaled, ordinal);
+        List<Api.Meta.V1.OwnerReference> desired = ClaimRetention.DesiredOwners(set, pod, claim)!;
+        Assert.Equal(owner, string.Join(",", desired.Select(r => r.Kind)));
+        Assert.All(desired, r => Assert.True(r is { Controller: true, BlockOwnerDeletion: true }));
+        Assert.Equal(owner == "", ClaimRetention.SameOwners(claim.Metadata!.OwnerReferences, desired));
+    }
+
+    [Fact]
+    public void Stale_references_are_left_alone_and_retain_scrubs_ours()
+    {
+        (StatefulSet set, Pod pod, PersistentVolumeClaim claim) = Setup("Delete", "Delete", 0);
+        claim.Metadata!.OwnerReferences = [new() { ApiVersion = "apps/v1", Kind = "StatefulSet", Name = "web", Uid = "old-uid", Controller = true }];
+        Assert.Null(ClaimRetention.DesiredOwners(set, pod, claim));
+
+        (set, pod, claim) = Setup("Retain", "Retain", 0);
+        claim.Metadata!.OwnerReferences = [new() { ApiVersion = "apps/v1", Kind = "StatefulSet", Name = "web", Uid = "set-uid", Controller = true },
+            new() { ApiVersion = "v1", Kind = "ConfigMap", Name = "other", Uid = "cm" }];
+        Assert.Equal(["cm"], ClaimRetention.DesiredOwners(set, pod, claim)!.Select(r => r.Uid));
+    }
+}

@@ -8,7 +8,7 @@ namespace Korvet.Controllers.Tests.StatefulSets;
 [Collection(StatefulSetCollection.Name)]
 public sealed class StatefulSetKubectlTests(StatefulSetCluster cluster)
 {
-    private static string Manifest(string name, int replicas, string image, string policy = "OrderedReady") => $$"""
+    private static string Manifest(string name, int replicas, string image, string policy = "OrderedReady", string retention = "Retain") => $$"""
         apiVersion: v1
         kind: Service
         metadata:
@@ -28,6 +28,9 @@ public sealed class StatefulSetKubectlTests(StatefulSetCluster cluster)
           serviceName: {{name}}
           replicas: {{replicas}}
           podManagementPolicy: {{policy}}
+          persistentVolumeClaimRetentionPolicy:
+            whenDeleted: {{retention}}
+            whenScaled: {{retention}}
           selector:
             matchLabels:
               app: {{name}}
@@ -146,6 +149,30 @@ public sealed class StatefulSetKubectlTests(StatefulSetCluster cluster)
         await RolloutStatusAsync("par");
         List<Pod> pods = await ActivePodsAsync("par");
         Assert.Equal(["par-0", "par-1", "par-2"], pods.Select(p => p.Metadata!.Name!).Order());
+    }
+
+    [KubectlFact]
+    public async Task Delete_retention_policy_removes_claims_with_scaled_down_pods_and_with_the_set()
+    {
+        await ApplyAsync(Manifest("ret", 3, "nginx:1", "Parallel", "Delete"));
+        await RolloutStatusAsync("ret");
+        await cluster.EventuallyAsync(o => o.Contains("www-ret-2", StringComparison.Ordinal), 30, "get", "pvc", "-n", "default", "-o", "name");
+        PersistentVolumeClaim claim = await cluster.Client.Resource<PersistentVolumeClaim>().GetAsync("www-ret-0", "default");
+        await WaitUntilAsync(async () => (await cluster.Client.Resource<PersistentVolumeClaim>().GetAsync("www-ret-0", "default")).Metadata!
+            .OwnerReferences?.SingleOrDefault()?.Kind == "StatefulSet", "claim owned by the set");
+
+        await cluster.OkAsync("scale", "statefulset/ret", "--replicas=1", "-n", "default");
+        await WaitUntilAsync(async () =>
+        {
+            string names = string.Join(",", (await cluster.Client.Resource<PersistentVolumeClaim>().ListAsync("default",
+                new Api.Meta.V1.ListOptions { LabelSelector = "app=ret" })).Items.Select(c => c.Metadata!.Name).Order());
+            return names == "www-ret-0";
+        }, "claims of scaled-down pods deleted");
+        Assert.Equal(claim.Metadata!.Uid, (await cluster.Client.Resource<PersistentVolumeClaim>().GetAsync("www-ret-0", "default")).Metadata!.Uid);
+
+        await cluster.OkAsync("delete", "statefulset", "ret", "-n", "default");
+        await WaitUntilAsync(async () => await cluster.Client.Resource<PersistentVolumeClaim>().TryGetAsync("www-ret-0", "default") is null,
+            "claim deleted with the set");
     }
 
     private async Task ApplyAsync(string manifest)
