@@ -26,14 +26,17 @@ internal static class Sets
                 RollingUpdate = strategy == "RollingUpdate" && partition is int p ? new RollingUpdateStatefulSetStrategy { Partition = p } : null,
             },
             Template = Template(name, image),
-            VolumeClaimTemplates = claims
-                ? [new PersistentVolumeClaim { Metadata = new ObjectMeta { Name = "www" }, Spec = new PersistentVolumeClaimSpec
-                {
-                    AccessModes = ["ReadWriteOnce"],
-                    Resources = new VolumeResourceRequirements { Requests = new() { ["storage"] = Api.Resource.Quantity.Parse("1Gi") } },
-                },
-                }]
-                : null,
+            VolumeClaimTemplates = claims ? [Claim("www")] : null,
+        },
+    };
+
+    public static PersistentVolumeClaim Claim(string name) => new()
+    {
+        Metadata = new ObjectMeta { Name = name },
+        Spec = new PersistentVolumeClaimSpec
+        {
+            AccessModes = ["ReadWriteOnce"],
+            Resources = new VolumeResourceRequirements { Requests = new() { ["storage"] = Api.Resource.Quantity.Parse("1Gi") } },
         },
     };
 
