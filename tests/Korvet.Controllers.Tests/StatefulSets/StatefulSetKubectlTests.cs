@@ -175,6 +175,33 @@ public sealed class StatefulSetKubectlTests(StatefulSetCluster cluster)
             "claim deleted with the set");
     }
 
+    [KubectlFact]
+    public async Task Partition_updates_only_high_ordinals_and_on_delete_waits_for_deletes()
+    {
+        await ApplyAsync(Manifest("part", 3, "nginx:1", "Parallel"));
+        await RolloutStatusAsync("part");
+        await cluster.OkAsync("patch", "statefulset/part", "-n", "default", "-p",
+            """{"spec":{"updateStrategy":{"rollingUpdate":{"partition":2}},"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:2"}]}}}}""");
+        string status = await RolloutStatusAsync("part");
+        Assert.Contains("partitioned roll out complete: 1 new pods have been updated", status);
+        await WaitUntilAsync(async () => (await ActivePodsAsync("part")).Select(p => p.Spec!.Containers![0].Image).SequenceEqual(["nginx:1", "nginx:1", "nginx:2"]),
+            "only part-2 updated");
+        await Task.Delay(1000);
+        Assert.Equal(["nginx:1", "nginx:1", "nginx:2"], (await ActivePodsAsync("part")).Select(p => p.Spec!.Containers![0].Image));
+        StatefulSet set = await cluster.Client.Resource<StatefulSet>().GetAsync("part", "default");
+        Assert.NotEqual(set.Status!.CurrentRevision, set.Status.UpdateRevision);
+        Assert.Equal((2, 1), (set.Status.CurrentReplicas, set.Status.UpdatedReplicas));
+
+        // OnDelete: a template change replaces nothing until a pod is deleted; the replacement has the new template.
+        await cluster.OkAsync("patch", "statefulset/part", "-n", "default", "--type=merge", "-p",
+            """{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null},"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:3"}]}}}}""");
+        await Task.Delay(1500);
+        Assert.Equal(["nginx:1", "nginx:1", "nginx:2"], (await ActivePodsAsync("part")).Select(p => p.Spec!.Containers![0].Image));
+        await cluster.OkAsync("delete", "pod", "part-0", "-n", "default", "--wait=false");
+        await WaitUntilAsync(async () => (await ActivePodsAsync("part")).Select(p => p.Spec!.Containers![0].Image).SequenceEqual(["nginx:3", "nginx:1", "nginx:2"]),
+            "part-0 recreated at the update revision");
+    }
+
     private async Task ApplyAsync(string manifest)
     {
         (int exit, string stdout, string stderr) = await cluster.RunWithInputAsync(manifest, "apply", "-f", "-", "-n", "default");
