@@ -68,6 +68,7 @@ public sealed class StatefulSetKubectlTests(StatefulSetCluster cluster)
 
         // Created in order, each only after its predecessor was Running and Ready.
         Assert.Equal(["web-0", "web-1", "web-2"], recorder.CreationOrder());
+        Assert.True(recorder.FirstReady("web-0") >= 0 && recorder.FirstReady("web-1") >= 0, "pods never seen ready");
         Assert.True(recorder.FirstAdded("web-1") > recorder.FirstReady("web-0"), "web-1 created before web-0 was ready");
         Assert.True(recorder.FirstAdded("web-2") > recorder.FirstReady("web-1"), "web-2 created before web-1 was ready");
 
