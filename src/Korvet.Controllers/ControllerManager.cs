@@ -34,6 +34,7 @@ public sealed class ControllerManager(ControllerContext context, IReadOnlyList<I
             new ReplicaSetController<Korvet.Api.Core.V1.ReplicationController>(context, new ReplicationControllerAdapter()),
             new Deployments.DeploymentController(context),
             new DaemonSets.DaemonSetController(context),
+            new StatefulSets.StatefulSetController(context),
         ];
     }
 

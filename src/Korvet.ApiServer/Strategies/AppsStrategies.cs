@@ -171,7 +171,38 @@ internal sealed class StatefulSetStrategy : KindStrategy
                 "must be 'OrderedReady' (default) or 'Parallel'"));
         }
 
-        Selectors.ValidateWorkload(spec, "empty selector is invalid for statefulset", causes, "Always");
+        Selectors.ValidateWorkload(WithClaimVolumes(spec), "empty selector is invalid for statefulset", causes, "Always");
+    }
+
+    /// <summary>
+    /// The spec as validated: every volumeClaimTemplate is also a volume of the template (the controller adds it to each
+    /// pod), so containers may mount claims by template name as upstream allows. A copy; the stored object is unchanged.
+    /// </summary>
+    private static JsonObject? WithClaimVolumes(JsonObject? spec)
+    {
+        if (spec?["volumeClaimTemplates"] is not JsonArray { Count: > 0 } claims || spec["template"] is not JsonObject)
+        {
+            return spec;
+        }
+
+        var copy = (JsonObject)spec.DeepClone();
+        JsonObject podSpec = JsonFields.Child(JsonFields.Child(copy, "template"), "spec");
+        if (podSpec["volumes"] is not JsonArray volumes)
+        {
+            volumes = new JsonArray();
+            podSpec["volumes"] = volumes;
+        }
+
+        var names = new HashSet<string>(volumes.Select(v => (string?)(v as JsonObject)?["name"] ?? ""), StringComparer.Ordinal);
+        foreach (JsonNode? claim in claims)
+        {
+            if (claim?["metadata"]?["name"] is JsonValue nameNode && nameNode.TryGetValue(out string? name) && names.Add(name))
+            {
+                volumes.Add((JsonNode)new JsonObject { ["name"] = name, ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = name } });
+            }
+        }
+
+        return copy;
     }
 
     protected override void ValidateTransition(JsonObject obj, JsonObject old, List<StatusCause> causes)

@@ -109,4 +109,18 @@ public sealed class WorkloadStrategyTests
         Assert.Equal("StatefulSet \"w\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
             UpdateError("apps", "statefulsets", old, renamed));
     }
+
+    [Fact]
+    public void StatefulSetContainersMayMountClaimTemplatesButNotUnknownVolumes()
+    {
+        const string claim = "\"volumeClaimTemplates\":[{\"metadata\":{\"name\":\"data\"},\"spec\":{\"accessModes\":[\"ReadWriteOnce\"],\"resources\":{\"requests\":{\"storage\":\"1Gi\"}}}}],";
+        string Mounting(string volume) =>
+            "{\"metadata\":{\"name\":\"w\"},\"spec\":{\"serviceName\":\"w\"," + claim + "\"selector\":{\"matchLabels\":{\"app\":\"web\"}}," +
+            "\"template\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1\"," +
+            "\"volumeMounts\":[{\"name\":\"" + volume + "\",\"mountPath\":\"/data\"}]}]}}}}";
+        (JsonObject created, var causes) = Create("apps", "statefulsets", Mounting("data"));
+        Assert.Empty(causes);
+        Assert.Null(created["spec"]!["template"]!["spec"]!["volumes"]);
+        Assert.Contains("volumeMounts[0].name: Not found: \"other\"", CreateError("apps", "statefulsets", Mounting("other")));
+    }
 }
