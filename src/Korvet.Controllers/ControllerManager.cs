@@ -33,6 +33,7 @@ public sealed class ControllerManager(ControllerContext context, IReadOnlyList<I
             new ReplicaSetController<Korvet.Api.Apps.V1.ReplicaSet>(context, new ReplicaSetAdapter()),
             new ReplicaSetController<Korvet.Api.Core.V1.ReplicationController>(context, new ReplicationControllerAdapter()),
             new Deployments.DeploymentController(context),
+            new Disruption.DisruptionController(context),
         ];
     }
 
