@@ -43,6 +43,7 @@ public sealed class TableConverter
         [("batch", "jobs")] = WorkloadPrinters.Job,
         [("batch", "cronjobs")] = WorkloadPrinters.CronJob,
         [("autoscaling", "horizontalpodautoscalers")] = HpaPrinter.Printer,
+        [("policy", "poddisruptionbudgets")] = PolicyPrinters.PodDisruptionBudget,
     };
 
     private readonly TimeProvider _time;
