@@ -66,7 +66,7 @@ public sealed partial class GenericStore
 
             try
             {
-                await DeleteAsync(pods, ns, podName, options, cancellationToken);
+                await MarkAndDeleteAsync(pods, ns, podName, options, cancellationToken);
                 return BindingSuccess();
             }
             catch (StatusException e) when (e.Code == 409 && retryConflicts && attempt < EvictionRetries)
@@ -106,7 +106,7 @@ public sealed partial class GenericStore
             : original;
         try
         {
-            await DeleteAsync(pods, ns, podName, deleteOptions, cancellationToken);
+            await MarkAndDeleteAsync(pods, ns, podName, deleteOptions, cancellationToken);
         }
         catch (StatusException e) when (e.Code == 409 && pinPodVersion && original.PreconditionResourceVersion is null)
         {
@@ -114,6 +114,71 @@ public sealed partial class GenericStore
         }
 
         return BindingSuccess();
+    }
+
+    /// <summary>
+    /// addConditionAndDeletePod: unless dry-run, the latest pod (checked against the preconditions) gets the
+    /// <c>DisruptionTarget</c> condition (EvictionByEvictionAPI) through the status subresource, then is deleted; a
+    /// resourceVersion precondition moves to the version that write produced (the write was ours).
+    /// </summary>
+    private async Task MarkAndDeleteAsync(ResourceDefinition pods, string ns, string podName, DeleteRequest options,
+        CancellationToken cancellationToken)
+    {
+        if (!options.DryRun)
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                StoredObject latest = await GetAsync(pods, ns, podName, "", cancellationToken);
+                JsonObject pod = ParseStored(latest.Json);
+                var meta = (JsonObject)pod["metadata"]!;
+                CheckPreconditions(pods, podName, options, (string?)meta["uid"] ?? "", latest.ResourceVersion);
+                SetDisruptionTarget(pod, _time.GetUtcNow());
+                meta["resourceVersion"] = latest.ResourceVersion.ToString(CultureInfo.InvariantCulture);
+                try
+                {
+                    WriteResult written = await UpdateAsync(pods, ns, podName, "status", pod, new WriteOptions(false, "kube-apiserver"),
+                        cancellationToken);
+                    if (options.PreconditionResourceVersion is not null)
+                    {
+                        string? rv = (string?)JsonNode.Parse(written.Body)?["metadata"]?["resourceVersion"];
+                        options = options with { PreconditionResourceVersion = rv };
+                    }
+
+                    break;
+                }
+                catch (StatusException e) when (e.Code == 409 && attempt < MaxPatchRetries)
+                {
+                    // Another writer (the kubelet's status) won: re-read; the preconditions are checked again.
+                }
+            }
+        }
+
+        await DeleteAsync(pods, ns, podName, options, cancellationToken);
+    }
+
+    /// <summary>podutil.UpdatePodCondition with DisruptionTarget=True: the transition time moves only when the status does.</summary>
+    private static void SetDisruptionTarget(JsonObject pod, DateTimeOffset now)
+    {
+        var status = pod["status"] as JsonObject ?? new JsonObject();
+        pod["status"] = status;
+        var conditions = status["conditions"] as JsonArray ?? new JsonArray();
+        status["conditions"] = conditions;
+        JsonObject? condition = conditions.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "DisruptionTarget");
+        if (condition is null)
+        {
+            condition = new JsonObject { ["type"] = "DisruptionTarget" };
+            conditions.Add((JsonNode)condition);
+        }
+
+        if ((string?)condition["status"] != "True" || condition["lastTransitionTime"] is null)
+        {
+            condition["lastTransitionTime"] = Timestamps.Format(now);
+        }
+
+        condition["status"] = "True";
+        condition["reason"] = "EvictionByEvictionAPI";
+        condition["message"] = "Eviction API: evicting";
+        condition["lastProbeTime"] = null;
     }
 
     /// <summary>checkAndDecrement under compare-and-swap, re-reading the budget after a conflict.</summary>

@@ -267,6 +267,40 @@ public sealed class EvictionTests
         Assert.Equal(HttpStatusCode.NotFound, await PodStatusAsync(server, "p"));
     }
 
+    [Fact]
+    public async Task AScheduledPodIsMarkedAsADisruptionTargetAndDeletedGracefully()
+    {
+        await using TestApiServer server = await TestApiServer.StartAsync();
+        using (HttpResponseMessage created = await server.Client.PostAsync(Pods, JsonBody(
+                   "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"bound\"},"
+                   + "\"spec\":{\"nodeName\":\"n1\",\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}")))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using (HttpResponseMessage running = await server.Client.PatchAsync(Pods + "/bound/status",
+                   MergePatch("{\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}")))
+        {
+            Assert.Equal(HttpStatusCode.OK, running.StatusCode);
+        }
+
+        // A resourceVersion precondition names the version before the condition was written: it still holds.
+        JsonObject before = (JsonObject)JsonNode.Parse(await server.Client.GetStringAsync(Pods + "/bound"))!;
+        string rv = (string)before["metadata"]!["resourceVersion"]!;
+        using HttpResponseMessage evicted = await EvictAsync(server, "bound",
+            Eviction("bound", "{\"preconditions\":{\"resourceVersion\":\"" + rv + "\"}}"));
+        Assert.Equal(HttpStatusCode.Created, evicted.StatusCode);
+
+        JsonObject pod = (JsonObject)JsonNode.Parse(await server.Client.GetStringAsync(Pods + "/bound"))!;
+        Assert.NotNull((string?)pod["metadata"]!["deletionTimestamp"]);
+        JsonNode condition = pod["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "DisruptionTarget")!;
+        Assert.Equal(("True", "EvictionByEvictionAPI", "Eviction API: evicting"),
+            ((string?)condition["status"], (string?)condition["reason"], (string?)condition["message"]));
+
+        using HttpResponseMessage stale = await EvictAsync(server, "bound", Eviction("bound", "{\"preconditions\":{\"uid\":\"other\"}}"));
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+    }
+
     private static Task<HttpResponseMessage> PostProtobufAsync(TestApiServer server, string pod, JsonObject eviction)
     {
         var content = new ByteArrayContent(Protobuf.EncodeEnvelope("policy/v1", "Eviction", eviction));
