@@ -35,6 +35,7 @@ public sealed class ControllerManager(ControllerContext context, IReadOnlyList<I
             new Deployments.DeploymentController(context),
             new DaemonSets.DaemonSetController(context),
             new StatefulSets.StatefulSetController(context),
+            new Disruption.DisruptionController(context),
         ];
     }
 

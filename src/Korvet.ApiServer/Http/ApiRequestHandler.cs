@@ -156,6 +156,12 @@ public sealed class ApiRequestHandler
 
         ResponseEncoding encoding = ResponseFormat.NegotiateStatus(context.Request.Headers.Accept);
         (byte[] body, string contentType) = _encoder.Encode(encoding, StatusJson.Failure(error), ResponseFormat.Json);
+        if (error.Details?.RetryAfterSeconds is > 0 and int retry && (error.Code == 429 || error.Code >= 500))
+        {
+            // As upstream's ErrorNegotiated: client-go waits this long and retries the request by itself.
+            context.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         await WriteBytesAsync(context, error.Code, contentType, body);
     }
 

@@ -67,6 +67,12 @@ public sealed class ResourceHandler
             return;
         }
 
+        if (resource.Group.Length == 0 && resource.Plural == "pods" && info.Subresource == "eviction")
+        {
+            await HandleEvictionAsync(context, info, resource, ns);
+            return;
+        }
+
         IReadOnlyList<string> verbs = resource.Verbs;
         if (info.Subresource.Length > 0)
         {
@@ -225,6 +231,23 @@ public sealed class ResourceHandler
         ResourceDefinition pods = legacy ? _store.Pods : resource;
         string podName = legacy ? (string?)body.Object["metadata"]?["name"] ?? "" : info.Name;
         byte[] status = await _store.BindAsync(pods, ns, podName, body.Object, WriteOptionsFrom(context).DryRun, context.RequestAborted);
+        await ApiRequestHandler.WriteBytesAsync(context, 201, ResponseFormat.Json, status);
+    }
+
+    /// <summary><c>pods/eviction</c>: a policy/v1 (or v1beta1) Eviction body in any encoding; see GenericStore.EvictAsync.</summary>
+    private async Task HandleEvictionAsync(HttpContext context, RequestInfo info, ResourceDefinition resource, string ns)
+    {
+        if (info.Verb != "create" || info.Rest.Count > 0 || ns.Length == 0 || info.Name.Length == 0)
+        {
+            throw StatusErrors.MethodNotAllowed();
+        }
+
+        SubresourceDefinition sub = resource.FindSubresource("eviction") ?? throw StatusErrors.NoSuchResource();
+        StringValues queryDryRun = context.Request.Query["dryRun"];
+        _ = DryRun(queryDryRun);
+        DecodedBody body = await DecodeAsync(context, resource with { Group = sub.Group, Version = sub.Version, Kind = sub.Kind });
+        byte[] status = await _store.EvictAsync(resource, ns, info.Name, body.Object, [.. queryDryRun.Select(v => v ?? "")],
+            context.RequestAborted);
         await ApiRequestHandler.WriteBytesAsync(context, 201, ResponseFormat.Json, status);
     }
 

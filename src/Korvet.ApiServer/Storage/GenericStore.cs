@@ -29,6 +29,7 @@ public sealed partial class GenericStore
     private readonly ResourceDefinition _namespaces;
     private readonly ServerSideApply _apply = new(Korvet.Api.Generated.ApiSchemas.Kubernetes);
     private readonly IWriteAllocator? _allocator;
+    private readonly ResourceDefinition? _pdbs;
 
     public GenericStore(IBackend backend, WatchCacheSet caches, StrategyTable strategies, IPatchApplier patcher,
         ResourceRegistry registry, TimeProvider time, IWriteAllocator? allocator = null)
@@ -41,6 +42,7 @@ public sealed partial class GenericStore
         _time = time;
         _namespaces = registry.Find("", "v1", "namespaces") ?? throw new ArgumentException("registry lacks namespaces", nameof(registry));
         Pods = registry.Find("", "v1", "pods") ?? throw new ArgumentException("registry lacks pods", nameof(registry));
+        _pdbs = registry.Find("policy", "v1", "poddisruptionbudgets");
     }
 
     /// <summary>core/v1 pods (the target of the legacy <c>bindings</c> resource).</summary>

@@ -69,6 +69,7 @@ public sealed class TableConverter
         [("flowcontrol.apiserver.k8s.io", "flowschemas")] = ClusterPrinters.FlowSchema,
         [("flowcontrol.apiserver.k8s.io", "prioritylevelconfigurations")] = ClusterPrinters.PriorityLevelConfiguration,
         [("certificates.k8s.io", "certificatesigningrequests")] = ClusterPrinters.CertificateSigningRequest,
+        [("policy", "poddisruptionbudgets")] = PolicyPrinters.PodDisruptionBudget,
     };
 
     private readonly TimeProvider _time;

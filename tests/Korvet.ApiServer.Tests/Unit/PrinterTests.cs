@@ -71,4 +71,17 @@ public sealed class PrinterTests
         Assert.Equal(["Name", "Created At"], printer.Columns.Select(c => c.Name));
         Assert.Equal("date", printer.Columns[1].Type);
     }
+
+    [Fact]
+    public void PodDisruptionBudgetShowsBothLimitsWithNaForTheUnsetOne()
+    {
+        const string min = """
+            {"metadata":{"name":"web","creationTimestamp":"2026-01-01T00:58:00Z"},"spec":{"minAvailable":3},"status":{"disruptionsAllowed":1}}
+            """;
+        Assert.Equal(["web", "3", "N/A", 1L, "2m"], Cells("policy", "poddisruptionbudgets", min));
+        const string max = """
+            {"metadata":{"name":"db","creationTimestamp":"2026-01-01T00:00:00Z"},"spec":{"maxUnavailable":"25%"},"status":{}}
+            """;
+        Assert.Equal(["db", "N/A", "25%", 0L, "60m"], Cells("policy", "poddisruptionbudgets", max));
+    }
 }
