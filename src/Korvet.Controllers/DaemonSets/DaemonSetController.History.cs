@@ -1,7 +1,5 @@
-using System.Runtime.ExceptionServices;
 using Korvet.Api.Apps.V1;
 using Korvet.Api.Core.V1;
-using Korvet.Api.Meta.V1;
 using Korvet.Client;
 using Korvet.Controllers.ReplicaSets;
 using LabelSelector = Korvet.Api.Selectors.LabelSelector;
@@ -82,65 +80,15 @@ public sealed partial class DaemonSetController
 
     /// <summary>ClaimPods: owned matching pods; matching orphans adopted (after a live check of the set); owned pods that
     /// stopped matching released.</summary>
-    private async Task<List<Pod>> ClaimPodsAsync(DaemonSet ds, LabelSelector selector, CancellationToken ct)
+    private Task<List<Pod>> ClaimPodsAsync(DaemonSet ds, LabelSelector selector, CancellationToken ct)
     {
         string uid = ds.Metadata?.Uid ?? "";
         string ns = ds.Metadata?.Namespace ?? "";
-        var claimed = new List<Pod>();
-        bool? canAdopt = null;
-        Exception? error = null;
-        foreach (Pod pod in ControllerRefs.Candidates(_pods.Store, uid, ns).Where(p => p.Metadata?.Namespace == ns))
-        {
-            bool matches = selector.Matches((IReadOnlyDictionary<string, string>?)pod.Metadata?.Labels ?? new Dictionary<string, string>());
-            try
-            {
-                if (PodState.ControllerOf(pod.Metadata) is { } owner)
-                {
-                    if (owner.Uid != uid)
-                    {
-                        continue;
-                    }
-
-                    if (matches)
-                    {
-                        claimed.Add(pod);
-                    }
-                    else
-                    {
-                        await _podControl.PatchPodAsync(ns, pod.Metadata!.Name!, ControllerRefs.ReleasePatch(uid, pod.Metadata.Uid ?? ""), ct);
-                    }
-
-                    continue;
-                }
-
-                if (!matches || pod.Metadata?.DeletionTimestamp is not null)
-                {
-                    continue;
-                }
-
-                canAdopt ??= await _client.TryGetAsync(ds.Metadata?.Name ?? "", ns, ct) is { } fresh &&
-                             fresh.Metadata?.Uid == uid && fresh.Metadata?.DeletionTimestamp is null;
-                if (canAdopt == true)
-                {
-                    OwnerReference controllerRef = PodState.ControllerReference("apps/v1", "DaemonSet", ds.Metadata!);
-                    claimed.Add(await _podControl.PatchPodAsync(ns, pod.Metadata!.Name!, ControllerRefs.AdoptPatch(controllerRef, pod.Metadata.Uid ?? ""), ct));
-                }
-            }
-            catch (ApiException e) when (e.IsNotFound)
-            {
-                // Gone: nothing to claim or release.
-            }
-            catch (ApiException e)
-            {
-                error ??= e;
-            }
-        }
-
-        if (error is not null)
-        {
-            ExceptionDispatchInfo.Throw(error);
-        }
-
-        return claimed;
+        return ControllerRefs.ClaimAsync(ControllerRefs.Candidates(_pods.Store, uid, ns).Where(p => p.Metadata?.Namespace == ns), ds.Metadata!,
+            "apps/v1", "DaemonSet",
+            pod => selector.Matches((IReadOnlyDictionary<string, string>?)pod.Metadata?.Labels ?? new Dictionary<string, string>()),
+            async token => await _client.TryGetAsync(ds.Metadata?.Name ?? "", ns, token) is { } fresh &&
+                           fresh.Metadata?.Uid == uid && fresh.Metadata?.DeletionTimestamp is null,
+            (pod, patch, token) => _podControl.PatchPodAsync(ns, pod.Metadata!.Name!, patch, token), ct);
     }
 }

@@ -155,57 +155,15 @@ public sealed partial class DeploymentController : IController
     }
 
     /// <summary>ClaimReplicaSets: owned and matching sets, matching orphans adopted, owned non-matching sets released.</summary>
-    private async Task<List<ReplicaSet>> ClaimReplicaSetsAsync(Deployment d, Selector selector, CancellationToken ct)
+    private Task<List<ReplicaSet>> ClaimReplicaSetsAsync(Deployment d, Selector selector, CancellationToken ct)
     {
         string uid = d.Metadata?.Uid ?? "";
         string ns = d.Metadata?.Namespace ?? "";
-        bool deleting = d.Metadata?.DeletionTimestamp is not null;
-        bool? canAdopt = null;
-        var claimed = new List<ReplicaSet>();
-        foreach (ReplicaSet rs in ControllerRefs.Candidates(_setInformer.Store, uid, ns).Where(s => s.Metadata?.Namespace == ns))
-        {
-            bool matches = selector.Matches((IReadOnlyDictionary<string, string>?)rs.Metadata?.Labels ?? new Dictionary<string, string>());
-            OwnerReference? owner = PodState.ControllerOf(rs.Metadata);
-            try
-            {
-                if (owner is not null)
-                {
-                    if (owner.Uid != uid)
-                    {
-                        continue;
-                    }
-
-                    if (matches)
-                    {
-                        claimed.Add(rs);
-                    }
-                    else if (!deleting)
-                    {
-                        await _sets.PatchAsync(rs.Metadata!.Name!, ns, PatchType.StrategicMerge, ControllerRefs.ReleasePatch(uid, rs.Metadata.Uid ?? ""), ct: ct);
-                    }
-
-                    continue;
-                }
-
-                if (deleting || !matches || rs.Metadata?.DeletionTimestamp is not null)
-                {
-                    continue;
-                }
-
-                canAdopt ??= await _client.TryGetAsync(d.Metadata!.Name!, ns, ct) is { } fresh && fresh.Metadata?.Uid == uid && fresh.Metadata?.DeletionTimestamp is null;
-                if (canAdopt == true)
-                {
-                    OwnerReference controllerRef = PodState.ControllerReference("apps/v1", "Deployment", d.Metadata!);
-                    claimed.Add(await _sets.PatchAsync(rs.Metadata!.Name!, ns, PatchType.StrategicMerge, ControllerRefs.AdoptPatch(controllerRef, rs.Metadata.Uid ?? ""), ct: ct));
-                }
-            }
-            catch (ApiException e) when (e.IsNotFound)
-            {
-                // Gone meanwhile.
-            }
-        }
-
-        return claimed;
+        return ControllerRefs.ClaimAsync(ControllerRefs.Candidates(_setInformer.Store, uid, ns).Where(s => s.Metadata?.Namespace == ns), d.Metadata!,
+            "apps/v1", "Deployment",
+            rs => selector.Matches((IReadOnlyDictionary<string, string>?)rs.Metadata?.Labels ?? new Dictionary<string, string>()),
+            async token => await _client.TryGetAsync(d.Metadata!.Name!, ns, token) is { } fresh && fresh.Metadata?.Uid == uid && fresh.Metadata?.DeletionTimestamp is null,
+            (rs, patch, token) => _sets.PatchAsync(rs.Metadata!.Name!, ns, PatchType.StrategicMerge, patch, ct: token), ct);
     }
 
     /// <summary>Writes d.Status through the status subresource and keeps d's resourceVersion current.</summary>

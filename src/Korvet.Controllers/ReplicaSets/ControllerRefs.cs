@@ -30,6 +30,79 @@ public static class ControllerRefs
     public static List<T> Candidates<T>(Store<T> store, string uid, string ns)
         where T : class, IKubernetesObject => [.. store.ByIndex(ByControllerUid, uid), .. store.ByIndex(OrphansByNamespace, ns)];
 
+    /// <summary>
+    /// Upstream's ControllerRefManager.ClaimObjects for one owner: objects it controls that still match are claimed,
+    /// those that stopped matching are released (unless the owner is being deleted), matching orphans not being deleted
+    /// are adopted once <paramref name="canAdoptAsync"/> (a live re-read of the owner, asked at most once) agrees. An
+    /// object that vanished meanwhile is skipped; other API errors do not stop the other objects, and the first is
+    /// rethrown at the end (upstream aggregates them).
+    /// </summary>
+    /// <param name="owner">The owner's metadata (uid, deletionTimestamp, name for the controller reference).</param>
+    /// <param name="patchAsync">Applies a strategic-merge patch (adopt or release) to an object and returns the result.</param>
+    public static async Task<List<T>> ClaimAsync<T>(IEnumerable<T> candidates, ObjectMeta owner, string apiVersion, string kind,
+        Func<T, bool> matches, Func<CancellationToken, Task<bool>> canAdoptAsync, Func<T, string, CancellationToken, Task<T>> patchAsync,
+        CancellationToken ct)
+        where T : class, IKubernetesObject
+    {
+        string uid = owner.Uid ?? "";
+        bool deleting = owner.DeletionTimestamp is not null;
+        bool? canAdopt = null;
+        Exception? error = null;
+        var claimed = new List<T>();
+        foreach (T obj in candidates)
+        {
+            bool match = matches(obj);
+            try
+            {
+                if (PodState.ControllerOf(obj.Metadata) is { } controller)
+                {
+                    if (controller.Uid != uid)
+                    {
+                        continue;
+                    }
+
+                    if (match)
+                    {
+                        claimed.Add(obj);
+                    }
+                    else if (!deleting)
+                    {
+                        await patchAsync(obj, ReleasePatch(uid, obj.Metadata?.Uid ?? ""), ct).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                if (deleting || !match || obj.Metadata?.DeletionTimestamp is not null)
+                {
+                    continue;
+                }
+
+                canAdopt ??= await canAdoptAsync(ct).ConfigureAwait(false);
+                if (canAdopt == true)
+                {
+                    OwnerReference controllerRef = PodState.ControllerReference(apiVersion, kind, owner);
+                    claimed.Add(await patchAsync(obj, AdoptPatch(controllerRef, obj.Metadata?.Uid ?? ""), ct).ConfigureAwait(false));
+                }
+            }
+            catch (Korvet.Client.ApiException e) when (e.IsNotFound)
+            {
+                // Gone meanwhile: nothing to claim or release.
+            }
+            catch (Korvet.Client.ApiException e)
+            {
+                error ??= e;
+            }
+        }
+
+        if (error is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
+        return claimed;
+    }
+
     public static string AdoptPatch(OwnerReference controllerRef, string objectUid) => new JsonObject
     {
         ["metadata"] = new JsonObject

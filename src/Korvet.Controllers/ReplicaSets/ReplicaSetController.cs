@@ -178,68 +178,11 @@ public sealed partial class ReplicaSetController<T> : IController
     }
 
     /// <summary>ClaimPods: owned and matching pods, plus matching orphans adopted now; owned non-matching pods released.</summary>
-    private async Task<List<Pod>> ClaimPodsAsync(ReplicaSetView view, List<Pod> candidates, CancellationToken ct)
-    {
-        var claimed = new List<Pod>();
-        bool? canAdopt = null;
-        Exception? error = null;
-        string uid = view.Meta.Uid ?? "";
-        string ns = view.Meta.Namespace ?? "";
-        bool deleting = view.Meta.DeletionTimestamp is not null;
-        foreach (Pod pod in candidates)
-        {
-            bool matches = view.Selector!.Matches((IReadOnlyDictionary<string, string>?)pod.Metadata?.Labels ?? new Dictionary<string, string>());
-            OwnerReference? owner = PodState.ControllerOf(pod.Metadata);
-            try
-            {
-                if (owner is not null)
-                {
-                    if (owner.Uid != uid)
-                    {
-                        continue;
-                    }
-
-                    if (matches)
-                    {
-                        claimed.Add(pod);
-                    }
-                    else if (!deleting)
-                    {
-                        await _podControl.PatchPodAsync(ns, pod.Metadata!.Name!, ControllerRefs.ReleasePatch(uid, pod.Metadata.Uid ?? ""), ct);
-                    }
-
-                    continue;
-                }
-
-                if (deleting || !matches || pod.Metadata?.DeletionTimestamp is not null)
-                {
-                    continue;
-                }
-
-                canAdopt ??= await CanAdoptAsync(view, ct);
-                if (canAdopt == true)
-                {
-                    OwnerReference controllerRef = PodState.ControllerReference(_adapter.ApiVersion, _adapter.Kind, view.Meta);
-                    claimed.Add(await _podControl.PatchPodAsync(ns, pod.Metadata!.Name!, ControllerRefs.AdoptPatch(controllerRef, pod.Metadata.Uid ?? ""), ct));
-                }
-            }
-            catch (ApiException e) when (e.IsNotFound)
-            {
-                // The pod is gone: nothing to claim or release.
-            }
-            catch (ApiException e)
-            {
-                error ??= e;
-            }
-        }
-
-        if (error is not null)
-        {
-            ExceptionDispatchInfo.Throw(error);
-        }
-
-        return claimed;
-    }
+    private Task<List<Pod>> ClaimPodsAsync(ReplicaSetView view, List<Pod> candidates, CancellationToken ct) =>
+        ControllerRefs.ClaimAsync(candidates, view.Meta, _adapter.ApiVersion, _adapter.Kind,
+            pod => view.Selector!.Matches((IReadOnlyDictionary<string, string>?)pod.Metadata?.Labels ?? new Dictionary<string, string>()),
+            token => CanAdoptAsync(view, token),
+            (pod, patch, token) => _podControl.PatchPodAsync(view.Meta.Namespace ?? "", pod.Metadata!.Name!, patch, token), ct);
 
     /// <summary>RecheckDeletionTimestamp: a live read confirms the owner is the same object and not being deleted.</summary>
     private async Task<bool> CanAdoptAsync(ReplicaSetView view, CancellationToken ct)

@@ -18,60 +18,16 @@ public sealed partial class StatefulSetController
     /// getPodsForStatefulSet: owned pods that still match (selector and "&lt;set&gt;-&lt;ordinal&gt;" name) are kept,
     /// owned ones that stopped matching are released, matching orphans adopted after a live check of the set.
     /// </summary>
-    private async Task<List<Pod>> ClaimPodsAsync(StatefulSet set, Selector selector, CancellationToken ct)
+    private Task<List<Pod>> ClaimPodsAsync(StatefulSet set, Selector selector, CancellationToken ct)
     {
         string uid = set.Metadata?.Uid ?? "";
         string ns = set.Metadata?.Namespace ?? "";
-        bool deleting = set.Metadata?.DeletionTimestamp is not null;
-        bool? canAdopt = null;
-        var claimed = new List<Pod>();
-        foreach (Pod pod in ControllerRefs.Candidates(_pods.Store, uid, ns).Where(p => p.Metadata?.Namespace == ns))
-        {
-            bool matches = selector.Matches((IReadOnlyDictionary<string, string>?)pod.Metadata?.Labels ?? new Dictionary<string, string>()) &&
-                           StatefulPods.IsMemberOf(set, pod);
-            OwnerReference? owner = PodState.ControllerOf(pod.Metadata);
-            try
-            {
-                if (owner is not null)
-                {
-                    if (owner.Uid != uid)
-                    {
-                        continue;
-                    }
-
-                    if (matches)
-                    {
-                        claimed.Add(pod);
-                    }
-                    else if (!deleting)
-                    {
-                        await _podClient.PatchAsync(pod.Metadata!.Name!, ns, PatchType.StrategicMerge,
-                            ControllerRefs.ReleasePatch(uid, pod.Metadata.Uid ?? ""), ct: ct);
-                    }
-
-                    continue;
-                }
-
-                if (deleting || !matches || pod.Metadata?.DeletionTimestamp is not null)
-                {
-                    continue;
-                }
-
-                canAdopt ??= await CanAdoptAsync(set, ct);
-                if (canAdopt == true)
-                {
-                    OwnerReference controllerRef = PodState.ControllerReference("apps/v1", "StatefulSet", set.Metadata!);
-                    claimed.Add(await _podClient.PatchAsync(pod.Metadata!.Name!, ns, PatchType.StrategicMerge,
-                        ControllerRefs.AdoptPatch(controllerRef, pod.Metadata.Uid ?? ""), ct: ct));
-                }
-            }
-            catch (ApiException e) when (e.IsNotFound)
-            {
-                // Gone: nothing to claim or release.
-            }
-        }
-
-        return claimed;
+        return ControllerRefs.ClaimAsync(ControllerRefs.Candidates(_pods.Store, uid, ns).Where(p => p.Metadata?.Namespace == ns), set.Metadata!,
+            "apps/v1", "StatefulSet",
+            pod => selector.Matches((IReadOnlyDictionary<string, string>?)pod.Metadata?.Labels ?? new Dictionary<string, string>()) &&
+                   StatefulPods.IsMemberOf(set, pod),
+            token => CanAdoptAsync(set, token),
+            (pod, patch, token) => _podClient.PatchAsync(pod.Metadata!.Name!, ns, PatchType.StrategicMerge, patch, ct: token), ct);
     }
 
     /// <summary>ListRevisions + AdoptOrphanRevisions: owned revisions, plus orphans matching the selector (adopted).</summary>
