@@ -1,4 +1,5 @@
 using Korvet.Api.Core.V1;
+using Korvet.Api.Selectors;
 using Korvet.Controllers.NodeLifecycle;
 
 namespace Korvet.Controllers.DaemonSets;
@@ -24,7 +25,7 @@ public static class DaemonNodes
     public const string NetworkUnavailableTaint = "node.kubernetes.io/network-unavailable";
 
     /// <summary>The field the pinning affinity term selects on.</summary>
-    public const string NodeNameField = "metadata.name";
+    public const string NodeNameField = NodeSelectorMatching.NodeNameField;
 
     /// <summary>
     /// AddOrUpdateDaemonPodTolerations: not-ready and unreachable NoExecute (no tolerationSeconds: daemon pods are never
@@ -149,49 +150,9 @@ public static class DaemonNodes
     public static bool MatchesNodeSelectorMap(IReadOnlyDictionary<string, string>? selector, IReadOnlyDictionary<string, string> labels) =>
         selector is null || selector.All(kv => labels.TryGetValue(kv.Key, out string? v) && v == kv.Value);
 
-    /// <summary>Required node affinity: null matches; terms are ORed; a term without requirements matches nothing.</summary>
-    public static bool MatchesRequired(NodeSelector? selector, string nodeName, IReadOnlyDictionary<string, string> labels)
-    {
-        if (selector is null)
-        {
-            return true;
-        }
-
-        return (selector.NodeSelectorTerms ?? []).Any(term => MatchesTerm(term, nodeName, labels));
-    }
-
-    private static bool MatchesTerm(NodeSelectorTerm term, string nodeName, IReadOnlyDictionary<string, string> labels)
-    {
-        if ((term.MatchExpressions?.Count ?? 0) == 0 && (term.MatchFields?.Count ?? 0) == 0)
-        {
-            return false;
-        }
-
-        foreach (NodeSelectorRequirement r in term.MatchExpressions ?? [])
-        {
-            if (!Requirement(r, labels.TryGetValue(r.Key, out string? v), v))
-            {
-                return false;
-            }
-        }
-
-        return (term.MatchFields ?? []).All(r => r.Key == NodeNameField && Requirement(r, true, nodeName));
-    }
-
-    private static bool Requirement(NodeSelectorRequirement r, bool has, string? value)
-    {
-        List<string> values = r.Values ?? [];
-        return r.Operator switch
-        {
-            "In" => has && values.Contains(value!),
-            "NotIn" => !has || !values.Contains(value!),
-            "Exists" => has,
-            "DoesNotExist" => !has,
-            "Gt" => has && values.Count == 1 && long.TryParse(value, out long a) && long.TryParse(values[0], out long b) && a > b,
-            "Lt" => has && values.Count == 1 && long.TryParse(value, out long c) && long.TryParse(values[0], out long d) && c < d,
-            _ => false,
-        };
-    }
+    /// <summary>Required node affinity (<see cref="NodeSelectorMatching.Matches"/>, the scheduler's matcher).</summary>
+    public static bool MatchesRequired(NodeSelector? selector, string nodeName, IReadOnlyDictionary<string, string> labels) =>
+        NodeSelectorMatching.Matches(selector, nodeName, labels);
 
     private static bool Tolerated(List<Toleration>? tolerations, Taint taint) =>
         tolerations?.Any(t => NodeTaints.Tolerates(t, taint)) == true;

@@ -1,4 +1,5 @@
 using Korvet.Api.Core.V1;
+using Korvet.Api.Selectors;
 using MetaSelector = Korvet.Api.Meta.V1.LabelSelector;
 
 namespace Korvet.Scheduler.Framework;
@@ -68,67 +69,13 @@ public static class Matching
         return true;
     }
 
-    /// <summary>Required node affinity: terms are ORed; a term with no requirements matches no node.</summary>
-    public static bool MatchesNodeSelector(NodeSelector? selector, string nodeName, IReadOnlyDictionary<string, string>? labels)
-    {
-        if (selector is null)
-        {
-            return true;
-        }
+    /// <summary>Required node affinity (<see cref="NodeSelectorMatching.Matches"/>).</summary>
+    public static bool MatchesNodeSelector(NodeSelector? selector, string nodeName, IReadOnlyDictionary<string, string>? labels) =>
+        NodeSelectorMatching.Matches(selector, nodeName, labels);
 
-        foreach (NodeSelectorTerm term in selector.NodeSelectorTerms ?? [])
-        {
-            if (MatchesTerm(term, nodeName, labels))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>One term: its expressions (labels) and fields (metadata.name) are ANDed; an empty term matches nothing.</summary>
-    public static bool MatchesTerm(NodeSelectorTerm? term, string nodeName, IReadOnlyDictionary<string, string>? labels)
-    {
-        if (term is null || ((term.MatchExpressions?.Count ?? 0) == 0 && (term.MatchFields?.Count ?? 0) == 0))
-        {
-            return false;
-        }
-
-        labels ??= NoLabels;
-        foreach (NodeSelectorRequirement r in term.MatchExpressions ?? [])
-        {
-            if (!MatchesRequirement(r, labels.TryGetValue(r.Key, out string? v), v))
-            {
-                return false;
-            }
-        }
-
-        foreach (NodeSelectorRequirement r in term.MatchFields ?? [])
-        {
-            if (r.Key != "metadata.name" || !MatchesRequirement(r, true, nodeName))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool MatchesRequirement(NodeSelectorRequirement r, bool has, string? value)
-    {
-        List<string> values = r.Values ?? [];
-        return r.Operator switch
-        {
-            "In" => has && values.Contains(value!),
-            "NotIn" => !has || !values.Contains(value!),
-            "Exists" => has,
-            "DoesNotExist" => !has,
-            "Gt" => has && values.Count == 1 && long.TryParse(value, out long a) && long.TryParse(values[0], out long b) && a > b,
-            "Lt" => has && values.Count == 1 && long.TryParse(value, out long c) && long.TryParse(values[0], out long d) && c < d,
-            _ => false,
-        };
-    }
+    /// <summary>One term (<see cref="NodeSelectorMatching.MatchesTerm"/>).</summary>
+    public static bool MatchesTerm(NodeSelectorTerm? term, string nodeName, IReadOnlyDictionary<string, string>? labels) =>
+        NodeSelectorMatching.MatchesTerm(term, nodeName, labels);
 
     /// <summary>Upstream's Toleration.ToleratesTaint: empty effect tolerates every effect; an empty key with Exists
     /// tolerates every taint; Exists ignores the value; the default operator is Equal.</summary>
