@@ -22,38 +22,6 @@ public class SimulatedCluster : TestCluster
         await simulator.StartAsync(CancellationToken.None);
         return new ExtraNodes(client, simulator);
     }
-
-    /// <summary>Runs kubectl and fails the test with its output when it exits non-zero.</summary>
-    public async Task<string> OkAsync(params string[] args)
-    {
-        (int exit, string stdout, string stderr) = await RunAsync(args);
-        Assert.True(exit == 0, $"kubectl {string.Join(' ', args)} failed ({exit}): {stderr}{stdout}");
-        return stdout;
-    }
-
-    /// <summary>Polls <paramref name="probe"/> (kubectl args whose stdout is tested) until <paramref name="done"/> holds;
-    /// fails with the last output after <paramref name="timeout"/>.</summary>
-    public async Task<string> EventuallyAsync(Func<string, bool> done, TimeSpan timeout, params string[] probe)
-    {
-        DateTime deadline = DateTime.UtcNow + timeout;
-        string last = "";
-        while (true)
-        {
-            (int exit, string stdout, string stderr) = await RunAsync(probe);
-            last = exit == 0 ? stdout : stderr + stdout;
-            if (exit == 0 && done(stdout))
-            {
-                return stdout;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"kubectl {string.Join(' ', probe)} did not reach the expected state in {timeout.TotalSeconds} s; last output: {last}");
-            }
-
-            await Task.Delay(250);
-        }
-    }
 }
 
 /// <summary>Simulated nodes started by a test; disposing stops them like a dead machine (nothing is cleaned up).</summary>

@@ -49,6 +49,42 @@ public class TestCluster : IAsyncLifetime
     public Task<(int Exit, string Out, string Err)> RunWithInputAsync(string stdin, params string[] args) =>
         Kubectl.RunAsync(Kubeconfig, CacheDir, stdin, args);
 
+    /// <summary>Runs kubectl and fails the test with its output when it exits non-zero.</summary>
+    public async Task<string> OkAsync(params string[] args)
+    {
+        (int exit, string stdout, string stderr) = await RunAsync(args);
+        Assert.True(exit == 0, $"kubectl {string.Join(' ', args)} failed ({exit}): {stderr}{stdout}");
+        return stdout;
+    }
+
+    /// <summary>Polls kubectl <paramref name="probe"/> (every 200 ms) until its stdout satisfies <paramref name="done"/>;
+    /// fails with the last output after <paramref name="timeout"/>.</summary>
+    public async Task<string> EventuallyAsync(Func<string, bool> done, TimeSpan timeout, params string[] probe)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        string last = "";
+        while (true)
+        {
+            (int exit, string stdout, string stderr) = await RunAsync(probe);
+            last = exit == 0 ? stdout : stderr + stdout;
+            if (exit == 0 && done(stdout))
+            {
+                return stdout;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"kubectl {string.Join(' ', probe)} did not reach the expected state in {timeout.TotalSeconds} s; last output: {last}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <inheritdoc cref="EventuallyAsync(Func{string, bool}, TimeSpan, string[])"/>
+    public Task<string> EventuallyAsync(Func<string, bool> done, int seconds, params string[] probe) =>
+        EventuallyAsync(done, TimeSpan.FromSeconds(seconds), probe);
+
     public virtual async Task DisposeAsync()
     {
         if (_host is not null)

@@ -25,41 +25,11 @@ public class DaemonSetCluster : TestCluster
         return (client, simulator);
     }
 
-    public async Task<string> OkAsync(params string[] args)
-    {
-        (int exit, string stdout, string stderr) = await RunAsync(args);
-        Assert.True(exit == 0, $"kubectl {string.Join(' ', args)} failed ({exit}): {stderr}{stdout}");
-        return stdout;
-    }
-
     public async Task<string> ApplyAsync(string ns, string yaml)
     {
         (int exit, string stdout, string stderr) = await RunWithInputAsync(yaml, "-n", ns, "apply", "-f", "-");
         Assert.True(exit == 0, $"kubectl apply failed ({exit}): {stderr}{stdout}");
         return stdout;
-    }
-
-    /// <summary>Polls kubectl <paramref name="probe"/> until its stdout satisfies <paramref name="done"/>.</summary>
-    public async Task<string> EventuallyAsync(Func<string, bool> done, int seconds, params string[] probe)
-    {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(seconds);
-        string last = "";
-        while (true)
-        {
-            (int exit, string stdout, string stderr) = await RunAsync(probe);
-            last = exit == 0 ? stdout : stderr + stdout;
-            if (exit == 0 && done(stdout))
-            {
-                return stdout;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"kubectl {string.Join(' ', probe)} did not reach the expected state in {seconds} s; last output: {last}");
-            }
-
-            await Task.Delay(200);
-        }
     }
 
     /// <summary>"node phase image" rows of the live (not terminating) pods of <paramref name="selector"/>, sorted.</summary>
