@@ -32,7 +32,7 @@ public sealed class DaemonSetKubectlTests(DaemonSetCluster cluster) : IClassFixt
 
         // maxUnavailable 1: while the image changes, at least two nodes keep a ready pod at every moment.
         using var stop = new CancellationTokenSource();
-        Task<int> watcher = MinReadyNodesAsync(client, ns, "app=agent", stop.Token);
+        Task<int> watcher = await MinReadyNodesAsync(client, ns, "app=agent", stop.Token);
         await cluster.OkAsync("-n", ns, "set", "image", "daemonset/agent", "agent=agent:2");
         await cluster.OkAsync("-n", ns, "rollout", "status", "daemonset/agent", "--timeout=60s");
         await stop.CancelAsync();
@@ -168,7 +168,7 @@ public sealed class DaemonSetKubectlTests(DaemonSetCluster cluster) : IClassFixt
         await cluster.OkAsync("-n", ns, "rollout", "status", "daemonset/surge", "--timeout=60s");
         using KubernetesClient client = cluster.NewClient();
         using var stop = new CancellationTokenSource();
-        Task<int> watcher = MinReadyNodesAsync(client, ns, "app=surge", stop.Token);
+        Task<int> watcher = await MinReadyNodesAsync(client, ns, "app=surge", stop.Token);
         await cluster.OkAsync("-n", ns, "set", "image", "daemonset/surge", "agent=surge:2");
         await cluster.OkAsync("-n", ns, "rollout", "status", "daemonset/surge", "--timeout=60s");
         await stop.CancelAsync();
@@ -200,25 +200,52 @@ public sealed class DaemonSetKubectlTests(DaemonSetCluster cluster) : IClassFixt
     }
 
     /// <summary>Samples (every 50 ms) how many nodes have a Ready, not terminating pod; returns the minimum seen.</summary>
-    private static async Task<int> MinReadyNodesAsync(KubernetesClient client, string ns, string selector, CancellationToken ct)
+    /// <summary>
+    /// Lists the pods, then follows every change from that list's resourceVersion (a watch, so no state is missed the
+    /// way 50 ms polling missed short dips), and returns the fewest distinct nodes that had a ready, non-terminating pod
+    /// at any moment until <paramref name="ct"/> fires. Returns once the list is read; await the task for the minimum.
+    /// </summary>
+    private static async Task<Task<int>> MinReadyNodesAsync(KubernetesClient client, string ns, string selector, CancellationToken ct)
     {
-        int min = int.MaxValue;
-        while (!ct.IsCancellationRequested)
+        ResourceList<Pod> list = await client.Resource<Pod>().ListAsync(ns, new ListOptions { LabelSelector = selector }, CancellationToken.None);
+        var pods = list.Items.ToDictionary(p => p.Metadata!.Uid!, StringComparer.Ordinal);
+        return FollowAsync();
+
+        async Task<int> FollowAsync()
         {
-            List<Pod> pods = (await client.Resource<Pod>().ListAsync(ns, new ListOptions { LabelSelector = selector }, CancellationToken.None)).Items;
-            int ready = pods.Where(p => p.Metadata?.DeletionTimestamp is null && p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true)
-                .Select(p => p.Spec?.NodeName).Distinct().Count();
-            min = Math.Min(min, ready);
+            int min = ReadyNodes(pods.Values);
             try
             {
-                await Task.Delay(50, ct);
+                await foreach (WatchEvent<Pod> e in client.Resource<Pod>().WatchAsync(ns,
+                                   new ListOptions { LabelSelector = selector, ResourceVersion = list.ResourceVersion }, ct))
+                {
+                    if (e.Type == WatchEventType.Bookmark)
+                    {
+                        continue;
+                    }
+
+                    if (e.Type == WatchEventType.Deleted)
+                    {
+                        pods.Remove(e.Object.Metadata!.Uid!);
+                    }
+                    else
+                    {
+                        pods[e.Object.Metadata!.Uid!] = e.Object;
+                    }
+
+                    min = Math.Min(min, ReadyNodes(pods.Values));
+                }
             }
             catch (OperationCanceledException)
             {
-                break;
+                // Stopped by the test.
             }
-        }
 
-        return min;
+            return min;
+        }
     }
+
+    private static int ReadyNodes(IEnumerable<Pod> pods) =>
+        pods.Where(p => p.Metadata?.DeletionTimestamp is null && p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true)
+            .Select(p => p.Spec?.NodeName).Distinct().Count();
 }
